@@ -1,0 +1,48 @@
+# Two commands matter on a fresh machine: `make run` and `make test` (see README.md).
+PORT ?= 8000
+DATA_DIR ?= $(CURDIR)/var
+export DATA_DIR
+export UV_PYTHON_DOWNLOADS := never
+
+# uv from PATH, or a private copy bootstrapped with the machine's Python.
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PY := .venv/bin/python
+
+.PHONY: run test lint typecheck check migrate seed clean bootstrap
+
+bootstrap: .venv/.synced
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+migrate: bootstrap
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	DEBUG=1 $(PY) manage.py seed_demo
+
+run: seed
+	PORT=$(PORT) DEBUG=1 ./scripts/run-embedded.sh
+
+test: bootstrap
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: bootstrap
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	.venv/bin/lint-imports
+
+typecheck: bootstrap
+	.venv/bin/mypy .
+
+check: lint typecheck
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py check
+
+clean:
+	rm -rf .venv .tools var .pytest_cache .mypy_cache .ruff_cache

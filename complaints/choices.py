@@ -1,0 +1,113 @@
+"""Named values of the case record. States and their groups live here and only here."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    IN_HANDLING = "in_handling", _("In handling")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting approval")
+    REPLIED = "replied", _("Replied")
+    CLOSED = "closed", _("Closed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    TRANSFERRED = "transferred", _("Transferred")
+    MERGED = "merged", _("Merged")
+
+
+OPEN_STATES = (Status.RECEIVED, Status.IN_HANDLING, Status.AWAITING_APPROVAL)
+TERMINAL_STATES = (Status.CLOSED, Status.WITHDRAWN, Status.TRANSFERRED, Status.MERGED)
+
+
+class Language(models.TextChoices):
+    FI = "fi", _("Finnish")
+    SV = "sv", _("Swedish")
+    EN = "en", _("English")
+
+
+class FilerRole(models.TextChoices):
+    CLIENT = "client", _("The client")
+    LEGAL_REPRESENTATIVE = "legal_representative", _("Legal representative")
+    RELATIVE = "relative", _("Relative")
+    CLOSE_PERSON = "close_person", _("Other close person")
+
+
+class OnBehalfBasis(models.TextChoices):
+    CLIENT_UNABLE = "client_unable", _("The client cannot file it themselves")
+    CLIENT_DECEASED = "client_deceased", _("The client has died")
+    POWER_OF_ATTORNEY = "power_of_attorney", _("Power of attorney")
+    GUARDIAN = "guardian", _("Guardian")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Online form")
+    POST = "post", _("Post")
+    IN_PERSON = "in_person", _("In person")
+    EMAIL = "email", _("Email")
+    PHONE = "phone", _("Phone")
+
+
+ORAL_CHANNELS = (Channel.IN_PERSON, Channel.PHONE)
+
+
+class ReplyDelivery(models.TextChoices):
+    ONLINE = "online", _("Online, behind the tracking link")
+    POST = "post", _("By post")
+
+
+class DueRule(models.TextChoices):
+    ONE_MONTH = "one_month", _("Received day + 1 month")
+    TWO_MONTHS = "two_months", _("Received day + 2 months (extended for wider investigation)")
+
+
+class BreachTier(models.TextChoices):
+    OVERDUE = "overdue", _("Overdue")
+    VERY_OVERDUE = "very_overdue", _("Very overdue")
+
+
+class Role(models.TextChoices):
+    """Staff roles; each is a Django auth group of the same name."""
+
+    REGISTRY = "registry", _("Registry")
+    HANDLER = "handler", _("Handler")
+    APPROVER = "approver", _("Approver")
+    OMBUDSMAN = "ombudsman", _("Social ombudsman")
+    ADMIN = "admin", _("Administrator")
+
+
+class EventKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Muistutus received")
+    ACCEPTED = "accepted", _("Accepted for handling")
+    TRANSFERRED = "transferred", _("Transferred")
+    MERGED = "merged", _("Merged into another case")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXTENDED = "extended", _("Handling time extended")
+    REPLY_SUBMITTED = "reply_submitted", _("Reply drafted")
+    REPLY_RETURNED = "reply_returned", _("Reply returned to the handler")
+    REPLY_APPROVED = "reply_approved", _("Written reply issued")
+    CLOSED = "closed", _("Closed")
+    DUE_DATE_CHANGED = "due_date_changed", _("Due date recomputed")
+    OVERDUE = "overdue", _("Reply is late")
+    VERY_OVERDUE = "very_overdue", _("Reply is very late")
+
+
+# Events the complainant sees on the tracking page; the rest are internal.
+PUBLIC_EVENT_KINDS = frozenset(
+    {
+        EventKind.SUBMITTED,
+        EventKind.ACCEPTED,
+        EventKind.TRANSFERRED,
+        EventKind.MERGED,
+        EventKind.WITHDRAWN,
+        EventKind.EXTENDED,
+        EventKind.REPLY_APPROVED,
+        EventKind.CLOSED,
+        EventKind.DUE_DATE_CHANGED,
+        EventKind.OVERDUE,
+    }
+)
+
+
+class AccessAction(models.TextChoices):
+    READ = "read", _("Read")
+    WRITE = "write", _("Write")

@@ -1,0 +1,23 @@
+from complaints.models.complaint import Attachment, Complaint, Reply
+from complaints.models.organisation import (
+    ClosureDay,
+    Organisation,
+    ReferenceCounter,
+    ServiceUnit,
+    StaffMembership,
+)
+from complaints.models.records import AccessLogEntry, CaseEvent, DeadlineBreach
+
+__all__ = [
+    "AccessLogEntry",
+    "Attachment",
+    "CaseEvent",
+    "ClosureDay",
+    "Complaint",
+    "DeadlineBreach",
+    "Organisation",
+    "ReferenceCounter",
+    "Reply",
+    "ServiceUnit",
+    "StaffMembership",
+]

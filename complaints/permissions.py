@@ -1,0 +1,131 @@
+"""Who may see a case and who may run which transition on it.
+
+Roles are auth groups (``Role``); their reach is the user's ``StaffMembership`` rows:
+handlers and approvers reach the cases of their units (or every unit, with ``all_units``)
+and the cases assigned to them; registry staff the cases they registered; the social
+ombudsman the cases they assisted with the client's consent (read-only). Administrators
+configure; they see no case content through the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q
+
+from complaints.choices import Role
+
+if TYPE_CHECKING:
+    from complaints.models import Complaint
+
+
+# Who may run each transition (api.md, "who"); scope is checked on top.
+TRANSITION_ROLES: dict[str, frozenset[str]] = {
+    "accept": frozenset({Role.HANDLER, Role.APPROVER}),
+    "transfer": frozenset({Role.HANDLER, Role.APPROVER}),
+    "merge": frozenset({Role.HANDLER, Role.APPROVER}),
+    "withdraw": frozenset({Role.HANDLER, Role.APPROVER, Role.REGISTRY}),
+    "extend": frozenset({Role.HANDLER, Role.APPROVER}),
+    "submit_reply": frozenset({Role.HANDLER}),
+    "return_reply": frozenset({Role.APPROVER}),
+    "approve_reply": frozenset({Role.APPROVER}),
+    "close": frozenset({Role.HANDLER, Role.APPROVER}),
+}
+HANDLING_ROLES = frozenset({Role.HANDLER, Role.APPROVER})
+CONTENT_ROLES = frozenset({Role.HANDLER, Role.APPROVER, Role.REGISTRY})
+
+
+def roles_of(user: Any) -> frozenset[str]:
+    """The user's roles, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cached: frozenset[str] | None = getattr(user, "_muistutus_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = frozenset(names & set(Role.values))
+        user._muistutus_roles = cached
+    return cached
+
+
+def memberships_of(user: Any) -> dict[int, tuple[bool, frozenset[int]]]:
+    """organisation id → (all units?, unit ids), cached on the user object."""
+    cached: dict[int, tuple[bool, frozenset[int]]] | None = getattr(
+        user, "_muistutus_memberships", None
+    )
+    if cached is None:
+        from complaints.models import StaffMembership
+
+        cached = {}
+        for membership in StaffMembership.objects.filter(user=user).prefetch_related("units"):
+            units = frozenset(unit.pk for unit in membership.units.all())
+            cached[membership.organisation_id] = (membership.all_units, units)
+        user._muistutus_memberships = cached
+    return cached
+
+
+def _handles(user: Any, complaint: Complaint) -> bool:
+    if complaint.handler_id == user.pk:
+        return complaint.organisation_id in memberships_of(user)
+    reach = memberships_of(user).get(complaint.organisation_id)
+    if reach is None:
+        return False
+    all_units, units = reach
+    return all_units or complaint.service_unit_id in units
+
+
+def role_reaches(user: Any, role: str, complaint: Complaint) -> bool:
+    if role in HANDLING_ROLES:
+        return _handles(user, complaint)
+    if role == Role.REGISTRY:
+        return complaint.created_by_id == user.pk
+    if role == Role.OMBUDSMAN:
+        return complaint.assisted_by_id == user.pk and complaint.ombudsman_consent
+    return False
+
+
+def can_see(user: Any, complaint: Complaint) -> bool:
+    return any(role_reaches(user, role, complaint) for role in roles_of(user))
+
+
+def can_see_content(user: Any, complaint: Complaint) -> bool:
+    """Everything the complainant gave; the ombudsman's reach shows status and dates only."""
+    return any(role_reaches(user, role, complaint) for role in roles_of(user) & CONTENT_ROLES)
+
+
+def can_run(user: Any, complaint: Complaint, name: str) -> bool:
+    allowed = TRANSITION_ROLES[name] & roles_of(user)
+    if not any(role_reaches(user, role, complaint) for role in allowed):
+        return False
+    if name == "approve_reply":
+        # Four eyes: never the user who submitted the reply now awaiting approval.
+        return not complaint.replies.filter(decision="pending", submitted_by=user).exists()
+    return True
+
+
+def may_transition(name: str) -> Callable[[Complaint, Any], bool]:
+    """A django-fsm ``permission=`` callable for the named transition."""
+
+    def permission(instance: Complaint, user: Any) -> bool:
+        return can_run(user, instance, name)
+
+    permission.__name__ = f"may_{name}"
+    return permission
+
+
+def visible_filter(user: Any) -> Q:
+    """A filter selecting exactly the cases ``can_see`` allows; matches nothing by default."""
+    roles = roles_of(user)
+    condition = Q(pk__in=[])
+    if roles & HANDLING_ROLES:
+        for organisation_id, (all_units, units) in memberships_of(user).items():
+            in_org = Q(organisation_id=organisation_id)
+            if all_units:
+                condition |= in_org
+            else:
+                condition |= in_org & (Q(service_unit_id__in=units) | Q(handler_id=user.pk))
+    if Role.REGISTRY in roles:
+        condition |= Q(created_by_id=user.pk)
+    if Role.OMBUDSMAN in roles:
+        condition |= Q(assisted_by_id=user.pk, ombudsman_consent=True)
+    return condition

@@ -1,0 +1,54 @@
+from typing import Any
+
+from rest_framework import serializers
+
+from complaints.models import Organisation, ServiceUnit
+
+
+class TimelineSerializer(serializers.Serializer[Any]):
+    at = serializers.DateTimeField()
+    event = serializers.CharField()
+    label = serializers.CharField()
+
+
+class DocumentSerializer(serializers.Serializer[Any]):
+    kind = serializers.CharField()
+    url = serializers.URLField()
+
+
+class TrackingSerializer(serializers.Serializer[Any]):
+    reference = serializers.CharField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    received_at = serializers.DateTimeField()
+    received_on = serializers.DateField()
+    due_date = serializers.DateField()
+    extended = serializers.BooleanField()
+    overdue = serializers.BooleanField()
+    replied_at = serializers.DateTimeField(allow_null=True)
+    merged_into = serializers.CharField(allow_null=True)
+    timeline = TimelineSerializer(many=True)
+    documents = DocumentSerializer(many=True)
+
+
+class WithdrawSerializer(serializers.Serializer[Any]):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class UnitSerializer(serializers.ModelSerializer[ServiceUnit]):
+    class Meta:
+        model = ServiceUnit
+        fields = ["id", "name", "name_fi", "name_sv", "name_en"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer[Organisation]):
+    units = serializers.SerializerMethodField()
+    languages = serializers.ListField(source="language_codes", child=serializers.CharField())
+
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name", "name_fi", "name_sv", "name_en", "languages", "units"]
+
+    def get_units(self, organisation: Organisation) -> list[dict[str, Any]]:
+        units = [unit for unit in organisation.units.all() if unit.active]
+        return list(UnitSerializer(units, many=True).data)

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from public.api import views
+
+urlpatterns = [
+    path("track/<str:code>/", views.TrackView.as_view(), name="api-track"),
+    path("track/<str:code>/withdraw/", views.WithdrawView.as_view(), name="api-track-withdraw"),
+    path("organisations/", views.OrganisationListView.as_view(), name="api-organisations"),
+]

@@ -1,0 +1,41 @@
+"""What the complainant sees behind the tracking code: no internal notes, no staff names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from complaints.actors import Actor
+from complaints.choices import EventKind, Status
+from complaints.clock import now as clock_now
+from complaints.models import Complaint
+from complaints.selectors import complaint_get_by_tracking_code, complaint_timeline
+from complaints.services import access_record
+
+
+def tracked_complaint(*, code: str, what: str) -> Complaint | None:
+    """The case behind ``code``, with the read logged; ``None`` for an unknown code."""
+    complaint = complaint_get_by_tracking_code(code=code)
+    if complaint is not None:
+        access_record(complaint=complaint, actor=Actor.complainant(), at=clock_now(), what=what)
+    return complaint
+
+
+def tracking_view(complaint: Complaint) -> dict[str, Any]:
+    return {
+        "reference": complaint.reference,
+        "status": complaint.status,
+        "status_label": str(Status(complaint.status).label),
+        "received_at": complaint.received_at,
+        "received_on": complaint.received_on,
+        "due_date": complaint.due_date,
+        "extended": complaint.extended,
+        "overdue": complaint.overdue,
+        "replied_at": complaint.replied_at,
+        "merged_into": complaint.merged_into.reference if complaint.merged_into else None,
+        "timeline": [
+            {"at": event.at, "event": event.kind, "label": str(EventKind(event.kind).label)}
+            for event in complaint_timeline(complaint=complaint, public_only=True)
+        ],
+        # Letters (receipt, extension notice, reply) join this list as they are generated.
+        "documents": [],
+    }

@@ -1,0 +1,154 @@
+"""Admin for organisations (closure days move due dates) and read-only cases with transitions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django_fsm.admin import FSMAdminMixin
+from rest_framework.exceptions import ValidationError
+
+from complaints import clock
+from complaints.actors import Actor
+from complaints.models import CaseEvent, ClosureDay, Complaint, Organisation
+from workflow.api.transitions import TRANSITIONS
+from workflow.calendar import due_dates_recompute
+from workflow.errors import DomainError
+
+
+class ClosureDayInline(admin.TabularInline[ClosureDay, Organisation]):
+    model = ClosureDay
+    extra = 1
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+    list_display = ["name_fi", "slug", "reference_prefix", "languages"]
+    prepopulated_fields = {"slug": ["name_fi"]}
+    inlines = [ClosureDayInline]
+
+    def save_formset(
+        self, request: HttpRequest, form: Any, formset: BaseInlineFormSet[Any, Any, Any], change: bool
+    ) -> None:
+        super().save_formset(request, form, formset, change)
+        if formset.model is ClosureDay and formset.has_changed():
+            count = due_dates_recompute(
+                organisation=form.instance, actor=Actor.staff(request.user), now=clock.now()
+            )
+            self.message_user(
+                request, _("Due dates recomputed: %(count)d open cases changed.") % {"count": count}
+            )
+
+
+class _ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
+
+
+class _OptionalReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, required=False)
+
+
+class _AcceptForm(forms.Form):
+    handler = forms.CharField(label=_("Handler (username)"), required=False)
+    unit = forms.IntegerField(label=_("Service unit id"), required=False)
+
+
+class _TransferForm(forms.Form):
+    target = forms.CharField(label=_("Transferred to"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea)
+
+
+class _MergeForm(forms.Form):
+    into = forms.CharField(label=_("Reference of the case to merge into"))
+
+
+class _ReplyForm(forms.Form):
+    text = forms.CharField(label=_("Reply text"), widget=forms.Textarea)
+
+
+class _CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea)
+
+
+class CaseEventInline(admin.TabularInline[CaseEvent, Complaint]):
+    model = CaseEvent
+    fields = ["at", "kind", "actor_label", "public", "from_state", "to_state"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(FSMAdminMixin, admin.ModelAdmin[Complaint]):
+    """Cases are read-only here; the only writes are transitions, run through the services."""
+
+    fsm_fields = ["status"]
+    fsm_forms = {
+        "accept": _AcceptForm,
+        "transfer": _TransferForm,
+        "merge": _MergeForm,
+        "withdraw": _OptionalReasonForm,
+        "extend": _ReasonForm,
+        "submit_reply": _ReplyForm,
+        "return_reply": _CommentForm,
+    }
+    list_display = ["reference", "status", "organisation", "service_unit", "due_date", "overdue"]
+    list_filter = ["status", "organisation", "overdue", "extended"]
+    search_fields = ["reference"]
+    inlines = [CaseEventInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
+        return super().get_queryset(request).select_related("organisation", "service_unit")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in Complaint._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_fsm_label(self, transition: Any) -> str:
+        return str(TRANSITIONS[transition.name].label)
+
+    def is_fsm_transition_visible(self, transition: Any) -> bool:
+        return transition.name in TRANSITIONS
+
+    def _apply_fsm_transition(
+        self,
+        *,
+        obj: Complaint,
+        transition_name: str,
+        request: HttpRequest,
+        kwargs: Any = None,
+    ) -> bool:
+        spec = TRANSITIONS[transition_name]
+        data = spec.input(data=dict(kwargs or {}))
+        try:
+            data.is_valid(raise_exception=True)
+            spec.run(
+                complaint=obj,
+                actor=Actor.staff(request.user),
+                now=clock.now(),
+                data=dict(data.validated_data),
+            )
+        except DomainError as error:
+            self.message_user(request, error.message, level=messages.ERROR)
+            return False
+        except ValidationError as error:
+            self.message_user(request, str(error.detail), level=messages.ERROR)
+            return False
+        self.message_user(request, str(spec.label), level=messages.SUCCESS)
+        return True

@@ -1,0 +1,1 @@
+"""The REST API of cases: filing (public POST), the staff queue, case detail, transitions."""

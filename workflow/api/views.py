@@ -1,0 +1,208 @@
+"""Case API views: translate HTTP to one service or selector call each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from complaints import clock
+from complaints.actors import Actor
+from complaints.choices import Role, Status
+from complaints.models import Complaint, Organisation
+from complaints.permissions import can_see_content, roles_of
+from complaints.selectors import complaint_get_visible, complaint_queue, complaint_timeline
+from complaints.services import access_record
+from workflow.api.serializers import (
+    ComplaintDetailSerializer,
+    ComplaintSummarySerializer,
+    FiledSerializer,
+    QueueItemSerializer,
+    SubmissionSerializer,
+    TransitionSerializer,
+    tracking_path,
+)
+from workflow.api.transitions import TRANSITIONS, transitions_available
+from workflow.intake import complaint_submit
+
+ORDERINGS = {
+    "due_date": ("due_date", "id"),
+    "-due_date": ("-due_date", "-id"),
+    "received_at": ("received_at", "id"),
+    "-received_at": ("-received_at", "-id"),
+}
+CASE_ROLES = {Role.REGISTRY, Role.HANDLER, Role.APPROVER, Role.OMBUDSMAN}
+
+
+class QueuePagination(CursorPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_ordering(self, request: Request, queryset: Any, view: Any) -> tuple[str, ...]:
+        key = request.query_params.get("ordering", "due_date")
+        if key not in ORDERINGS:
+            raise ValidationError({"ordering": [_("Choose one of: %s.") % ", ".join(ORDERINGS)]})
+        return ORDERINGS[key]
+
+
+def _organisation_for_submission(slug: str) -> Organisation:
+    organisations = Organisation.objects.all()
+    if slug:
+        found = organisations.filter(slug=slug).first()
+    else:
+        candidates = list(organisations[:2])
+        found = candidates[0] if len(candidates) == 1 else None
+    if found is None:
+        raise ValidationError({"organisation": [_("Choose the organisation.")]})
+    return found
+
+
+def _bool_param(request: Request, name: str) -> bool | None:
+    value = request.query_params.get(name)
+    if value in (None, ""):
+        return None
+    if value.lower() in ("1", "true", "yes"):
+        return True
+    if value.lower() in ("0", "false", "no"):
+        return False
+    raise ValidationError({name: [_("Use true or false.")]})
+
+
+QUEUE_PARAMETERS = [
+    OpenApiParameter("status", str, many=True, enum=Status.values),
+    OpenApiParameter("unit", int),
+    OpenApiParameter("handler", str, description="username"),
+    OpenApiParameter("overdue", bool),
+    OpenApiParameter("due_before", str, description="YYYY-MM-DD"),
+    OpenApiParameter("q", str, description="reference, or part of the client's or filer's name"),
+    OpenApiParameter("ordering", str, enum=list(ORDERINGS)),
+    OpenApiParameter("page_size", int),
+]
+
+
+class ComplaintCollectionView(APIView):
+    """``GET``: the staff queue. ``POST``: file a muistutus (public; staff may register one)."""
+
+    def get_permissions(self) -> list[Any]:
+        if self.request.method == "POST":
+            return [permissions.AllowAny()]
+        return [permissions.IsAuthenticated()]
+
+    @extend_schema(parameters=QUEUE_PARAMETERS, responses=QueueItemSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        due_before = request.query_params.get("due_before")
+        unit = request.query_params.get("unit")
+        if due_before and parse_date(due_before) is None:
+            raise ValidationError({"due_before": [_("Use the format YYYY-MM-DD.")]})
+        if unit and not unit.isdigit():
+            raise ValidationError({"unit": [_("Give a unit id.")]})
+        queryset = complaint_queue(
+            user=request.user,
+            statuses=request.query_params.getlist("status"),
+            unit_id=int(unit) if unit else None,
+            handler_username=request.query_params.get("handler"),
+            overdue=_bool_param(request, "overdue"),
+            due_before=parse_date(due_before) if due_before else None,
+            q=request.query_params.get("q", ""),
+        )
+        paginator = QueuePagination()
+        page = paginator.paginate_queryset(queryset, request, view=self)
+        return paginator.get_paginated_response(QueueItemSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=SubmissionSerializer,
+        parameters=[OpenApiParameter("Idempotency-Key", str, location=OpenApiParameter.HEADER)],
+        responses={201: FiledSerializer, 200: FiledSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        is_staff = bool(roles_of(request.user) & CASE_ROLES)
+        serializer = SubmissionSerializer(data=request.data, context={"is_staff": is_staff})
+        serializer.is_valid(raise_exception=True)
+        now = clock.now()
+        actor = Actor.staff(request.user) if is_staff else Actor.complainant()
+        filed = complaint_submit(
+            organisation=_organisation_for_submission(serializer.validated_data["organisation"]),
+            submission=serializer.to_submission(),
+            actor=actor,
+            now=now,
+            submission_key=request.headers.get("Idempotency-Key") or None,
+        )
+        complaint = filed.complaint
+        body = {
+            "reference": complaint.reference,
+            "tracking_code": filed.tracking_code,
+            "tracking_url": request.build_absolute_uri(tracking_path(filed.tracking_code)),
+            "status": complaint.status,
+            "received_at": complaint.received_at,
+            "received_on": complaint.received_on,
+            "due_date": complaint.due_date,
+        }
+        return Response(
+            FiledSerializer(body).data,
+            status=status.HTTP_201_CREATED if filed.created else status.HTTP_200_OK,
+        )
+
+
+def _visible_or_404(request: Request, reference: str) -> Complaint:
+    complaint = complaint_get_visible(user=request.user, reference=reference)
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+def _detail(request: Request, complaint: Complaint, *, what: str) -> dict[str, Any]:
+    access_record(complaint=complaint, actor=Actor.staff(request.user), at=clock.now(), what=what)
+    if can_see_content(request.user, complaint):
+        timeline = complaint_timeline(complaint=complaint, public_only=False)
+        return dict(ComplaintDetailSerializer(complaint, context={"timeline": timeline}).data)
+    return dict(ComplaintSummarySerializer(complaint).data)
+
+
+class ComplaintDetailView(APIView):
+    @extend_schema(responses=ComplaintDetailSerializer)
+    def get(self, request: Request, reference: str) -> Response:
+        complaint = _visible_or_404(request, reference)
+        return Response(_detail(request, complaint, what="api:detail"))
+
+
+class TransitionListView(APIView):
+    @extend_schema(responses=TransitionSerializer(many=True))
+    def get(self, request: Request, reference: str) -> Response:
+        complaint = _visible_or_404(request, reference)
+        return Response(transitions_available(complaint=complaint, user=request.user))
+
+
+class TransitionRunView(APIView):
+    @extend_schema(
+        request=serializers.DictField(),
+        responses={
+            200: ComplaintDetailSerializer,
+            400: OpenApiResponse(description="field errors"),
+            403: OpenApiResponse(description="not permitted"),
+            409: OpenApiResponse(description="not allowed from the current state"),
+        },
+    )
+    def post(self, request: Request, reference: str, name: str) -> Response:
+        spec = TRANSITIONS.get(name)
+        if spec is None:
+            raise Http404
+        complaint = _visible_or_404(request, reference)
+        data = spec.input(data=request.data)
+        data.is_valid(raise_exception=True)
+        updated = spec.run(
+            complaint=complaint,
+            actor=Actor.staff(request.user),
+            now=clock.now(),
+            data=dict(data.validated_data),
+        )
+        return Response(_detail(request, updated, what=f"api:transition:{name}"))

@@ -1,0 +1,74 @@
+"""Deadlines of stored cases: the pure engine fed with the organisation's closure days."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from django.db import transaction
+
+from complaints.actors import Actor
+from complaints.choices import OPEN_STATES, EventKind
+from complaints.models import CaseEvent, ClosureDay, Complaint, Organisation
+from workflow.deadlines import Deadline, due_date_compute, due_date_explain
+
+
+def closure_days_of(*, organisation_id: int) -> dict[date, str]:
+    return dict(
+        ClosureDay.objects.filter(organisation_id=organisation_id).values_list("date", "description")
+    )
+
+
+def complaint_deadline(
+    *, complaint: Complaint, closure_days: dict[date, str] | None = None
+) -> Deadline:
+    if closure_days is None:
+        closure_days = closure_days_of(organisation_id=complaint.organisation_id)
+    return due_date_compute(
+        received_on=complaint.received_on, extended=complaint.extended, closure_days=closure_days
+    )
+
+
+def complaint_due_date_explanation(*, complaint: Complaint, language: str) -> str:
+    closure_days = closure_days_of(organisation_id=complaint.organisation_id)
+    deadline = complaint_deadline(complaint=complaint, closure_days=closure_days)
+    return due_date_explain(deadline, language=language, closure_names=closure_days)
+
+
+def due_dates_recompute(*, organisation: Organisation, actor: Actor, now: datetime) -> int:
+    """Recompute the due dates of the organisation's open cases after its closure days changed.
+
+    One computation per distinct (received day, extended) pair, one UPDATE per changed pair
+    and one bulk insert of events. Returns how many cases got a new due date.
+    """
+    closure_days = closure_days_of(organisation_id=organisation.pk)
+    with transaction.atomic():
+        rows = (
+            Complaint.objects.select_for_update()
+            .filter(organisation=organisation, status__in=OPEN_STATES)
+            .values_list("id", "received_on", "extended", "due_date")
+        )
+        changed: dict[tuple[date, bool, date], list[int]] = defaultdict(list)
+        for complaint_id, received_on, extended, due_date in rows:
+            new_due = due_date_compute(
+                received_on=received_on, extended=extended, closure_days=closure_days
+            ).due_date
+            if new_due != due_date:
+                changed[(received_on, extended, new_due)].append(complaint_id)
+        events = []
+        for (received_on, extended, new_due), ids in changed.items():
+            Complaint.objects.filter(id__in=ids).update(due_date=new_due)
+            events.extend(
+                CaseEvent(
+                    complaint_id=complaint_id,
+                    kind=EventKind.DUE_DATE_CHANGED,
+                    actor=actor.user,
+                    actor_label=actor.label,
+                    at=now,
+                    public=True,
+                    data={"due_date": new_due.isoformat(), "reason": "closure_days"},
+                )
+                for complaint_id in ids
+            )
+        CaseEvent.objects.bulk_create(events)
+    return len(events)

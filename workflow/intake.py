@@ -1,0 +1,211 @@
+"""Filing a muistutus: online by the complainant, or registered by staff from post or in person."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from complaints.actors import Actor
+from complaints.choices import ORAL_CHANNELS, Channel, EventKind, FilerRole, Status
+from complaints.clock import helsinki_date
+from complaints.models import Complaint, Organisation, ServiceUnit
+from complaints.services import event_record, reference_allocate, tracking_code_hash, tracking_code_new
+from workflow.calendar import closure_days_of
+from workflow.deadlines import due_date_compute
+from workflow.errors import IdempotencyConflict, InvalidInput
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What the complainant (or staff on their behalf) gave; validated for shape by the caller."""
+
+    description: str
+    filer_role: str
+    client: Party
+    language: str
+    reply_delivery: str
+    filer: Party = field(default_factory=Party)
+    on_behalf_basis: str = ""
+    service_unit_id: int | None = None
+    service_description: str = ""
+    event_date: date | None = None
+    persons_involved: str = ""
+    desired_outcome: str = ""
+    discussed_with_staff: bool | None = None
+    contests_decision: bool = False
+    interpreter_language: str = ""
+    consent_reply_to_filer: bool = False
+    # Staff registration only:
+    channel: str = Channel.WEB
+    received_on: date | None = None
+    first_received_on: date | None = None
+    oral_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Filed:
+    complaint: Complaint
+    tracking_code: str
+    created: bool
+
+
+def _fingerprint(organisation: Organisation, submission: Submission) -> str:
+    payload = json.dumps(
+        {"organisation": organisation.pk, **asdict(submission)}, sort_keys=True, default=str
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _keyed_tracking_code(key: str, fingerprint: str) -> str:
+    """A retried submission gets back the same code without the code ever being stored."""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), f"tracking:{key}:{fingerprint}".encode(), hashlib.sha256
+    ).digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
+
+
+def _validate(organisation: Organisation, submission: Submission, *, received_on: date) -> None:
+    if submission.filer_role != FilerRole.CLIENT:
+        if not submission.on_behalf_basis:
+            raise InvalidInput(
+                "on_behalf_basis",
+                _(
+                    "Someone else may file for the client only if the client cannot do it "
+                    "themselves or has died. Tell us the basis."
+                ),
+            )
+        if not submission.filer.name:
+            raise InvalidInput("filer", _("Give the name of the person filing."))
+    if submission.language not in organisation.language_codes:
+        raise InvalidInput("language", _("This organisation does not handle cases in that language."))
+    if submission.service_unit_id is not None and not ServiceUnit.objects.filter(
+        pk=submission.service_unit_id, organisation=organisation, active=True
+    ).exists():
+        raise InvalidInput("service_unit", _("Choose a service unit of this organisation."))
+    if submission.service_unit_id is None and not submission.service_description:
+        raise InvalidInput(
+            "service_description", _("Choose the service unit or describe the service.")
+        )
+    if submission.channel in ORAL_CHANNELS and not submission.oral_reason:
+        raise InvalidInput(
+            "oral_reason", _("Record why the muistutus was accepted orally.")
+        )
+    if submission.event_date and submission.event_date > received_on:
+        raise InvalidInput("event_date", _("The date cannot be in the future."))
+
+
+def complaint_submit(
+    *,
+    organisation: Organisation,
+    submission: Submission,
+    actor: Actor,
+    now: datetime,
+    submission_key: str | None = None,
+) -> Filed:
+    """Register a muistutus: reference, tracking code, due date, one event.
+
+    With ``submission_key`` (an Idempotency-Key or the form's token), a retry of the same
+    submission returns the first case; the same key with different content is refused.
+    """
+    today = helsinki_date(now)
+    received_on = submission.received_on or today
+    if received_on > today:
+        raise InvalidInput("received_on", _("The day of arrival cannot be in the future."))
+    _validate(organisation, submission, received_on=received_on)
+
+    fingerprint = _fingerprint(organisation, submission) if submission_key else ""
+    if submission_key:
+        code = _keyed_tracking_code(submission_key, fingerprint)
+        existing = _existing(organisation, submission_key, fingerprint)
+        if existing is not None:
+            return Filed(complaint=existing, tracking_code=code, created=False)
+        code_hash = tracking_code_hash(code)
+    else:
+        code, code_hash = tracking_code_new()
+
+    deadline = due_date_compute(
+        received_on=received_on,
+        extended=False,
+        closure_days=closure_days_of(organisation_id=organisation.pk),
+    )
+    try:
+        with transaction.atomic():
+            complaint = Complaint.objects.create(
+                organisation=organisation,
+                reference=reference_allocate(organisation=organisation, year=today.year),
+                tracking_code_hash=code_hash,
+                status=Status.RECEIVED,
+                channel=submission.channel,
+                oral_reason=submission.oral_reason,
+                received_at=now,
+                received_on=received_on,
+                first_received_on=submission.first_received_on,
+                created_by=actor.user,
+                submission_key=submission_key,
+                submission_fingerprint=fingerprint,
+                service_unit_id=submission.service_unit_id,
+                service_description=submission.service_description,
+                filer_role=submission.filer_role,
+                on_behalf_basis=submission.on_behalf_basis,
+                client_name=submission.client.name,
+                client_email=submission.client.email,
+                client_phone=submission.client.phone,
+                client_address=submission.client.address,
+                filer_name=submission.filer.name,
+                filer_email=submission.filer.email,
+                filer_phone=submission.filer.phone,
+                filer_address=submission.filer.address,
+                consent_reply_to_filer=submission.consent_reply_to_filer,
+                description=submission.description,
+                event_date=submission.event_date,
+                persons_involved=submission.persons_involved,
+                desired_outcome=submission.desired_outcome,
+                discussed_with_staff=submission.discussed_with_staff,
+                contests_decision=submission.contests_decision,
+                language=submission.language,
+                interpreter_needed=bool(submission.interpreter_language),
+                interpreter_language=submission.interpreter_language,
+                reply_delivery=submission.reply_delivery,
+                due_date=deadline.due_date,
+                due_rule=deadline.rule,
+            )
+            event_record(
+                complaint=complaint,
+                kind=EventKind.SUBMITTED,
+                actor=actor,
+                at=now,
+                to_state=Status.RECEIVED,
+                data={"channel": submission.channel, "due_date": deadline.due_date.isoformat()},
+            )
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer with its case.
+        existing = _existing(organisation, submission_key, fingerprint) if submission_key else None
+        if existing is None:
+            raise
+        return Filed(complaint=existing, tracking_code=code, created=False)
+    return Filed(complaint=complaint, tracking_code=code, created=True)
+
+
+def _existing(organisation: Organisation, key: str, fingerprint: str) -> Complaint | None:
+    existing = Complaint.objects.filter(organisation=organisation, submission_key=key).first()
+    if existing is not None and existing.submission_fingerprint != fingerprint:
+        raise IdempotencyConflict(
+            _("This Idempotency-Key was already used for a different submission.")
+        )
+    return existing

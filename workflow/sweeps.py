@@ -1,0 +1,87 @@
+"""The deadline sweep: flag open cases past their due date, set-based and idempotent.
+
+Work is proportional to the cases that change: the candidate queries use the partial
+indexes on ``due_date`` for unflagged open cases, and each tier is one locked SELECT, one
+UPDATE and two bulk INSERTs however many cases it flags. A breach is recorded once per case
+and tier (unique constraint) even when two sweeps overlap; ``skip_locked`` keeps them apart.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import QuerySet
+
+from complaints.choices import OPEN_STATES, BreachTier, EventKind
+from complaints.clock import helsinki_date
+from complaints.models import CaseEvent, Complaint, DeadlineBreach
+
+SYSTEM_LABEL = "system"
+
+
+def very_overdue_cutoff(today: date) -> date:
+    """Cases due before this day are very overdue (more than N months past the due date)."""
+    return today - relativedelta(months=settings.VERY_OVERDUE_MONTHS_PAST_DUE)
+
+
+def _lock_candidates(queryset: QuerySet[Complaint]) -> list[tuple[int, date]]:
+    if connection.features.has_select_for_update_skip_locked:
+        queryset = queryset.select_for_update(skip_locked=True)
+    return list(queryset.values_list("id", "due_date"))
+
+
+def _flag(*, tier: BreachTier, cutoff: date, now: datetime, dry_run: bool) -> int:
+    flag = "overdue" if tier == BreachTier.OVERDUE else "very_overdue"
+    candidates = Complaint.objects.filter(
+        status__in=OPEN_STATES, **{flag: False, "due_date__lt": cutoff}
+    )
+    if dry_run:
+        return candidates.count()
+    with transaction.atomic():
+        rows = _lock_candidates(candidates.order_by())
+        if not rows:
+            return 0
+        ids = [complaint_id for complaint_id, _ in rows]
+        Complaint.objects.filter(id__in=ids).update(**{flag: True})
+        DeadlineBreach.objects.bulk_create(
+            [
+                DeadlineBreach(complaint_id=i, tier=tier, due_date=due, recorded_at=now)
+                for i, due in rows
+            ],
+            ignore_conflicts=True,
+        )
+        kind = EventKind.OVERDUE if tier == BreachTier.OVERDUE else EventKind.VERY_OVERDUE
+        CaseEvent.objects.bulk_create(
+            [
+                CaseEvent(
+                    complaint_id=i,
+                    kind=kind,
+                    actor_label=SYSTEM_LABEL,
+                    at=now,
+                    public=kind == EventKind.OVERDUE,
+                    data={"due_date": due.isoformat()},
+                )
+                for i, due in rows
+            ]
+        )
+    return len(rows)
+
+
+def deadlines_sweep(*, now: datetime, dry_run: bool = False) -> dict[str, object]:
+    """Flag what is late at ``now`` (Helsinki days): overdue the day after the due date,
+    very overdue a month past it. A second run at the same moment changes nothing."""
+    today = helsinki_date(now)
+    return {
+        "at": now.isoformat(),
+        "dry_run": dry_run,
+        "flagged_overdue": _flag(tier=BreachTier.OVERDUE, cutoff=today, now=now, dry_run=dry_run),
+        "flagged_very_overdue": _flag(
+            tier=BreachTier.VERY_OVERDUE,
+            cutoff=very_overdue_cutoff(today),
+            now=now,
+            dry_run=dry_run,
+        ),
+    }
