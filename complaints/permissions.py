@@ -10,9 +10,9 @@ configure; they see no case content through the API.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import Q
+from django.db.models import Model, Q
 
 from complaints.choices import Role
 
@@ -103,11 +103,11 @@ def can_run(user: Any, complaint: Complaint, name: str) -> bool:
     return True
 
 
-def may_transition(name: str) -> Callable[[Complaint, Any], bool]:
+def may_transition(name: str) -> Callable[[Model, Any], bool]:
     """A django-fsm ``permission=`` callable for the named transition."""
 
-    def permission(instance: Complaint, user: Any) -> bool:
-        return can_run(user, instance, name)
+    def permission(instance: Model, user: Any) -> bool:
+        return can_run(user, cast("Complaint", instance), name)
 
     permission.__name__ = f"may_{name}"
     return permission

@@ -16,7 +16,7 @@ def complaint_visible_queryset(*, user: Any) -> QuerySet[Complaint]:
 
 
 def complaint_get_visible(*, user: Any, reference: str) -> Complaint | None:
-    """The case if ``user`` may see it; ``None`` both when it is absent and when it is not theirs."""
+    """The case if ``user`` may see it; ``None`` when it is absent *or* not theirs."""
     return (
         complaint_visible_queryset(user=user)
         .select_related("organisation", "service_unit", "handler", "merged_into")

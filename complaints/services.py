@@ -37,7 +37,8 @@ def reference_allocate(*, organisation: Organisation, year: int) -> str:
             [organisation.pk, year],
         )
         row = cursor.fetchone()
-    assert row is not None
+    if row is None:  # pragma: no cover - RETURNING always yields the row
+        raise RuntimeError("reference counter upsert returned nothing")
     return f"{organisation.reference_prefix}-{year}-{row[0]:06d}"
 
 

@@ -27,6 +27,6 @@ def _beat_schedule() -> dict[str, dict[str, object]]:
     }
 
 
-@app.on_after_configure.connect
+@app.on_after_configure.connect  # type: ignore[untyped-decorator]
 def _install_beat_schedule(sender: Celery, **kwargs: object) -> None:
     sender.conf.beat_schedule = _beat_schedule()

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 
@@ -10,7 +10,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("", include("public.api.urls")),
     path("", include("workflow.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

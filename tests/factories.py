@@ -89,7 +89,9 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
         """A case as it would stand in ``state``, with the rows that state implies."""
         extra: dict[str, Any] = {}
         if state == Status.MERGED:
-            extra["merged_into"] = cls(organisation=kwargs.get("organisation") or OrganisationFactory())
+            extra["merged_into"] = cls(
+                organisation=kwargs.get("organisation") or OrganisationFactory()
+            )
         complaint: Complaint = cls(status=state, **extra, **kwargs)
         if state in (Status.AWAITING_APPROVAL, Status.REPLIED, Status.CLOSED):
             drafter = drafter or staff_user(f"drafter{next(_numbers)}", Role.HANDLER)

@@ -6,7 +6,7 @@ from pathlib import Path
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-" + "k" * 40)
 os.environ.setdefault("DATA_DIR", str(Path(__file__).resolve().parent.parent / "var" / "test"))
 
-from config.settings import *  # noqa: E402,F403
+from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Unit tests call task functions directly; nothing is sent to a broker from them.

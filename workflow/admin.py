@@ -33,7 +33,11 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     inlines = [ClosureDayInline]
 
     def save_formset(
-        self, request: HttpRequest, form: Any, formset: BaseInlineFormSet[Any, Any, Any], change: bool
+        self,
+        request: HttpRequest,
+        form: Any,
+        formset: BaseInlineFormSet[Any, Any, Any],
+        change: bool,
     ) -> None:
         super().save_formset(request, form, formset, change)
         if formset.model is ClosureDay and formset.has_changed():
@@ -77,7 +81,7 @@ class _CommentForm(forms.Form):
 
 class CaseEventInline(admin.TabularInline[CaseEvent, Complaint]):
     model = CaseEvent
-    fields = ["at", "kind", "actor_label", "public", "from_state", "to_state"]
+    fields = ("at", "kind", "actor_label", "public", "from_state", "to_state")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -109,7 +113,7 @@ class ComplaintAdmin(FSMAdminMixin, admin.ModelAdmin[Complaint]):
     inlines = [CaseEventInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
-        return super().get_queryset(request).select_related("organisation", "service_unit")
+        return Complaint.objects.select_related("organisation", "service_unit")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [field.name for field in Complaint._meta.fields]
@@ -129,7 +133,7 @@ class ComplaintAdmin(FSMAdminMixin, admin.ModelAdmin[Complaint]):
     def _apply_fsm_transition(
         self,
         *,
-        obj: Complaint,
+        obj: Any,
         transition_name: str,
         request: HttpRequest,
         kwargs: Any = None,

@@ -15,7 +15,9 @@ from workflow.deadlines import Deadline, due_date_compute, due_date_explain
 
 def closure_days_of(*, organisation_id: int) -> dict[date, str]:
     return dict(
-        ClosureDay.objects.filter(organisation_id=organisation_id).values_list("date", "description")
+        ClosureDay.objects.filter(organisation_id=organisation_id).values_list(
+            "date", "description"
+        )
     )
 
 
@@ -48,15 +50,15 @@ def due_dates_recompute(*, organisation: Organisation, actor: Actor, now: dateti
             .filter(organisation=organisation, status__in=OPEN_STATES)
             .values_list("id", "received_on", "extended", "due_date")
         )
-        changed: dict[tuple[date, bool, date], list[int]] = defaultdict(list)
+        changed: dict[date, list[int]] = defaultdict(list)
         for complaint_id, received_on, extended, due_date in rows:
             new_due = due_date_compute(
                 received_on=received_on, extended=extended, closure_days=closure_days
             ).due_date
             if new_due != due_date:
-                changed[(received_on, extended, new_due)].append(complaint_id)
-        events = []
-        for (received_on, extended, new_due), ids in changed.items():
+                changed[new_due].append(complaint_id)
+        events: list[CaseEvent] = []
+        for new_due, ids in changed.items():
             Complaint.objects.filter(id__in=ids).update(due_date=new_due)
             events.extend(
                 CaseEvent(

@@ -50,7 +50,9 @@ class Deadline:
 
 @lru_cache(maxsize=64)
 def _finnish_holidays(year: int, language: str = "fi") -> holidays.HolidayBase:
-    return holidays.Finland(years=year, language=HOLIDAY_LANGUAGES.get(language, "fi"))
+    return holidays.country_holidays(
+        "FI", years=year, language=HOLIDAY_LANGUAGES.get(language, "fi")
+    )
 
 
 def _why_not_working(day: date, closure_days: Collection[date]) -> str | None:

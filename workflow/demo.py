@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -25,7 +26,7 @@ UNITS = [
 ]
 
 
-def _user(username: str, role: Role, *, superuser: bool = False) -> object:
+def _user(username: str, role: Role, *, superuser: bool = False) -> Any:
     user, _ = get_user_model().objects.get_or_create(
         username=username, defaults={"first_name": str(role.label), "is_staff": True}
     )
@@ -81,12 +82,18 @@ def demo_seed() -> str:
     return f"Demo organisation '{organisation.slug}' ready. Logins: {logins}"
 
 
-def _demo_cases(organisation: Organisation, units: list[ServiceUnit], users: dict) -> None:  # type: ignore[type-arg]
+def _demo_cases(
+    organisation: Organisation, units: list[ServiceUnit], users: dict[Role, Any]
+) -> None:
     now = clock.now()
     registry = Actor.staff(users[Role.REGISTRY])
     handler = Actor.staff(users[Role.HANDLER])
     stories = [
-        (45, "Kotihoidon käynnit jäivät toistuvasti väliin, eikä kukaan ilmoittanut siitä.", units[1]),
+        (
+            45,
+            "Kotihoidon käynnit jäivät toistuvasti väliin, eikä kukaan ilmoittanut siitä.",
+            units[1],
+        ),
         (20, "Sosiaalityöntekijä ei vastannut yhteydenottoihini kolmeen viikkoon.", units[0]),
         (3, "Tulkkia ei varattu tapaamiseen, vaikka pyysin sitä.", units[0]),
         (0, "Palveluohjauksessa minua kohdeltiin epäkunnioittavasti.", units[3]),

@@ -17,7 +17,12 @@ from complaints.actors import Actor
 from complaints.choices import ORAL_CHANNELS, Channel, EventKind, FilerRole, Status
 from complaints.clock import helsinki_date
 from complaints.models import Complaint, Organisation, ServiceUnit
-from complaints.services import event_record, reference_allocate, tracking_code_hash, tracking_code_new
+from complaints.services import (
+    event_record,
+    reference_allocate,
+    tracking_code_hash,
+    tracking_code_new,
+)
 from workflow.calendar import closure_days_of
 from workflow.deadlines import due_date_compute
 from workflow.errors import IdempotencyConflict, InvalidInput
@@ -93,19 +98,22 @@ def _validate(organisation: Organisation, submission: Submission, *, received_on
         if not submission.filer.name:
             raise InvalidInput("filer", _("Give the name of the person filing."))
     if submission.language not in organisation.language_codes:
-        raise InvalidInput("language", _("This organisation does not handle cases in that language."))
-    if submission.service_unit_id is not None and not ServiceUnit.objects.filter(
-        pk=submission.service_unit_id, organisation=organisation, active=True
-    ).exists():
+        raise InvalidInput(
+            "language", _("This organisation does not handle cases in that language.")
+        )
+    if (
+        submission.service_unit_id is not None
+        and not ServiceUnit.objects.filter(
+            pk=submission.service_unit_id, organisation=organisation, active=True
+        ).exists()
+    ):
         raise InvalidInput("service_unit", _("Choose a service unit of this organisation."))
     if submission.service_unit_id is None and not submission.service_description:
         raise InvalidInput(
             "service_description", _("Choose the service unit or describe the service.")
         )
     if submission.channel in ORAL_CHANNELS and not submission.oral_reason:
-        raise InvalidInput(
-            "oral_reason", _("Record why the muistutus was accepted orally.")
-        )
+        raise InvalidInput("oral_reason", _("Record why the muistutus was accepted orally."))
     if submission.event_date and submission.event_date > received_on:
         raise InvalidInput("event_date", _("The date cannot be in the future."))
 

@@ -64,9 +64,7 @@ def _run(
             )
         if actor.user is not None and not has_transition_perm(method, actor.user):
             if name == "approve_reply" and can_run_as_approver_except_four_eyes(actor, complaint):
-                raise NotPermitted(
-                    _("You submitted this reply; another approver must approve it.")
-                )
+                raise NotPermitted(_("You submitted this reply; another approver must approve it."))
             raise NotPermitted(_("You may not do this on this case."))
         from_state = complaint.status
         data = apply(complaint)
@@ -88,9 +86,7 @@ def can_run_as_approver_except_four_eyes(actor: Actor, complaint: Complaint) -> 
     return (
         Role.APPROVER in roles_of(actor.user)
         and role_reaches(actor.user, Role.APPROVER, complaint)
-        and not can_run(
-            actor.user, complaint, "approve_reply"
-        )
+        and not can_run(actor.user, complaint, "approve_reply")
     )
 
 
@@ -155,7 +151,9 @@ def complaint_merge(
             reference=into_reference, organisation_id=complaint.organisation_id
         ).first()
         if target is None or target.pk == complaint.pk or target.status == Status.MERGED:
-            raise InvalidInput("into", _("Give the reference of another case of this organisation."))
+            raise InvalidInput(
+                "into", _("Give the reference of another case of this organisation.")
+            )
         complaint.merged_into = target
         complaint.overdue = complaint.very_overdue = False
         return {"into": target.reference}
@@ -200,6 +198,8 @@ def complaint_submit_reply(
 
     def apply(complaint: Complaint) -> dict[str, Any]:
         version = complaint.replies.count() + 1
+        if actor.user is None:
+            raise NotPermitted(_("Only staff draft replies."))
         Reply.objects.create(
             complaint=complaint,
             version=version,
@@ -237,9 +237,7 @@ def complaint_approve_reply(*, complaint_id: int, actor: Actor, now: datetime) -
         complaint.overdue = complaint.very_overdue = False
         return {"version": reply.version, "late": helsinki_date(now) > complaint.due_date}
 
-    return _run(
-        complaint_id=complaint_id, name="approve_reply", actor=actor, now=now, apply=apply
-    )
+    return _run(complaint_id=complaint_id, name="approve_reply", actor=actor, now=now, apply=apply)
 
 
 def complaint_close(*, complaint_id: int, actor: Actor, now: datetime) -> Complaint:
@@ -248,4 +246,3 @@ def complaint_close(*, complaint_id: int, actor: Actor, now: datetime) -> Compla
         return {}
 
     return _run(complaint_id=complaint_id, name="close", actor=actor, now=now, apply=apply)
-

@@ -6,6 +6,8 @@ FSM transition methods change state only: no I/O, no signals. The services in
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -26,8 +28,8 @@ from complaints.choices import (
 from complaints.models.organisation import Organisation, ServiceUnit
 
 
-def _not_extended(instance: Complaint) -> bool:
-    return not instance.extended
+def _not_extended(instance: models.Model) -> bool:
+    return not cast(Complaint, instance).extended
 
 
 class Complaint(ConcurrentTransitionMixin, models.Model):
@@ -36,9 +38,7 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     )
     reference = models.CharField(_("reference"), max_length=40, unique=True)
     tracking_code_hash = models.CharField(max_length=64, unique=True, editable=False)
-    status = FSMField(
-        _("status"), default=Status.RECEIVED, choices=Status.choices, protected=True
-    )
+    status = FSMField(_("status"), default=Status.RECEIVED, choices=Status.choices, protected=True)
 
     # --- how and when it arrived ---------------------------------------------------------
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
@@ -52,7 +52,9 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # A retried submission (Idempotency-Key / form token) finds its first case by these.
-    submission_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
+    submission_key = models.CharField(  # noqa: DJ001 - NULL keeps the unique constraint partial
+        max_length=100, null=True, blank=True, editable=False
+    )
     submission_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
 
     # --- where ---------------------------------------------------------------------------
@@ -161,7 +163,9 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         indexes = [
             # The queue: one organisation, its open cases by due date.
             models.Index(fields=["organisation", "status", "due_date", "id"], name="queue_idx"),
-            models.Index(fields=["service_unit", "status", "due_date", "id"], name="queue_unit_idx"),
+            models.Index(
+                fields=["service_unit", "status", "due_date", "id"], name="queue_unit_idx"
+            ),
             models.Index(fields=["handler", "status", "due_date"], name="queue_handler_idx"),
             # The sweep: open cases not yet flagged, by due date.
             models.Index(
@@ -310,6 +314,9 @@ class Reply(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.complaint_id} v{self.version} ({self.decision})"
+
 
 def attachment_path(instance: Attachment, filename: str) -> str:
     return f"attachments/{instance.complaint.reference}/{instance.sha256[:16]}"
@@ -334,4 +341,3 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-

@@ -19,15 +19,15 @@ class TranslatedName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     def name_in(self, language: str) -> str:
         return str(getattr(self, f"name_{language}", "") or self.name_fi)
 
     @property
     def name(self) -> str:
         return self.name_in((get_language() or "fi")[:2])
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Organisation(TranslatedName):
@@ -45,7 +45,9 @@ class Organisation(TranslatedName):
         _("languages"),
         max_length=20,
         default="fi,sv,en",
-        validators=[RegexValidator(r"^(fi|sv|en)(,(fi|sv|en))*$", _("Comma-separated: fi, sv, en."))],
+        validators=[
+            RegexValidator(r"^(fi|sv|en)(,(fi|sv|en))*$", _("Comma-separated: fi, sv, en."))
+        ],
         help_text=_("Languages in which cases are handled, e.g. fi,sv for a bilingual county."),
     )
     authority_name_fi = models.CharField(
@@ -106,9 +108,7 @@ class ClosureDay(models.Model):
 
 
 class ServiceUnit(TranslatedName):
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="units"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="units")
     responsible_official = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("responsible official"),
@@ -164,5 +164,10 @@ class ReferenceCounter(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "year"], name="reference_counter_unique")
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="reference_counter_unique"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last_number}"

@@ -71,6 +71,9 @@ class AccessLogEntry(AppendOnly):
             models.Index(fields=["user", "at"], name="access_user_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.what}"
+
 
 class DeadlineBreach(AppendOnly):
     """A permanent record that the case went past a deadline tier. Closing never erases it."""
@@ -86,3 +89,6 @@ class DeadlineBreach(AppendOnly):
         constraints = [
             models.UniqueConstraint(fields=["complaint", "tier"], name="breach_once_per_tier")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.tier} (due {self.due_date})"

@@ -8,7 +8,7 @@ from complaints.models import Organisation, ServiceUnit
 class TimelineSerializer(serializers.Serializer[Any]):
     at = serializers.DateTimeField()
     event = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class DocumentSerializer(serializers.Serializer[Any]):

@@ -69,7 +69,10 @@ class SubmissionSerializer(serializers.Serializer[Submission]):
             given = [name for name in STAFF_ONLY_FIELDS if self.initial_data.get(name)]
             if given:
                 raise serializers.ValidationError(
-                    {name: [_("Only staff registering a muistutus may set this.")] for name in given}
+                    {
+                        name: [_("Only staff registering a muistutus may set this.")]
+                        for name in given
+                    }
                 )
         if attrs["filer_role"] != FilerRole.CLIENT and "filer" not in attrs:
             raise serializers.ValidationError({"filer": [_("Give the filer's details.")]})
@@ -111,9 +114,13 @@ def tracking_path(code: str) -> str:
 
 
 class QueueItemSerializer(serializers.ModelSerializer[Complaint]):
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     service_unit = serializers.SerializerMethodField()
-    handler = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    handler: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = Complaint
@@ -142,7 +149,7 @@ class QueueItemSerializer(serializers.ModelSerializer[Complaint]):
 
 class TimelineEntrySerializer(serializers.ModelSerializer[CaseEvent]):
     event = serializers.CharField(source="kind")
-    label = serializers.SerializerMethodField()
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
     actor = serializers.CharField(source="actor_label")
 
     class Meta:
@@ -158,7 +165,9 @@ class ComplaintDetailSerializer(QueueItemSerializer):
 
     timeline = serializers.SerializerMethodField()
     due_date_explanation = serializers.SerializerMethodField()
-    merged_into = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    merged_into: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True
+    )
     client = serializers.SerializerMethodField()
     filer = serializers.SerializerMethodField()
     replies = serializers.SerializerMethodField()
@@ -241,7 +250,9 @@ class ComplaintDetailSerializer(QueueItemSerializer):
 class ComplaintSummarySerializer(serializers.ModelSerializer[Complaint]):
     """What the social ombudsman sees of a case they assisted: status and dates, no content."""
 
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Complaint
@@ -260,8 +271,8 @@ class ComplaintSummarySerializer(serializers.ModelSerializer[Complaint]):
 
 class TransitionSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
-    label = serializers.CharField()
-    fields = serializers.ListField(child=serializers.CharField())
+    label = serializers.CharField()  # type: ignore[assignment]
+    fields = serializers.ListField(child=serializers.CharField())  # type: ignore[assignment]
 
 
 class AcceptInput(serializers.Serializer[Any]):

@@ -29,7 +29,9 @@ class TransitionSpec:
 
 
 def _call(service: Callable[..., Complaint], **renames: str) -> Callable[..., Complaint]:
-    def run(*, complaint: Complaint, actor: Actor, now: datetime, data: dict[str, Any]) -> Complaint:
+    def run(
+        *, complaint: Complaint, actor: Actor, now: datetime, data: dict[str, Any]
+    ) -> Complaint:
         kwargs = {renames.get(key, key): value for key, value in data.items()}
         return service(complaint_id=complaint.pk, actor=actor, now=now, **kwargs)
 

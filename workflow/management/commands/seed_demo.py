@@ -11,6 +11,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG:
-            raise CommandError("seed_demo refuses to run with DEBUG off (demo passwords are 'demo').")
+            raise CommandError(
+                "seed_demo refuses to run with DEBUG off (demo passwords are 'demo')."
+            )
         summary = demo_seed()
         self.stdout.write(self.style.SUCCESS(summary))

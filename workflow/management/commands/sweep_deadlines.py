@@ -20,6 +20,8 @@ class Command(BaseCommand):
         if at:
             parsed = parse_datetime(at)
             if parsed is None or parsed.tzinfo is None:
-                raise CommandError("--at needs an ISO datetime with an offset, e.g. 2026-12-29T08:00+02:00")
+                raise CommandError(
+                    "--at needs an ISO datetime with an offset, e.g. 2026-12-29T08:00+02:00"
+                )
             now = parsed
         self.stdout.write(json.dumps(deadlines_sweep(now=now, dry_run=dry_run)))
