@@ -11,3 +11,9 @@ from config.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Unit tests call task functions directly; nothing is sent to a broker from them.
 CELERY_BROKER_URL = "memory://"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # One file per run, so that parallel runs on one machine never share a test database.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")  # noqa: F405
+    }
