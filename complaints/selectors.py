@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from complaints.models import CaseEvent, Complaint
 from complaints.permissions import visible_filter
@@ -34,36 +34,6 @@ def complaint_get_by_tracking_code(*, code: str) -> Complaint | None:
         .filter(tracking_code_hash=tracking_code_hash(code))
         .first()
     )
-
-
-def complaint_queue(
-    *,
-    user: Any,
-    statuses: list[str] | None = None,
-    unit_id: int | None = None,
-    handler_username: str | None = None,
-    overdue: bool | None = None,
-    due_before: Any = None,
-    q: str = "",
-) -> QuerySet[Complaint]:
-    queryset = complaint_visible_queryset(user=user).select_related(
-        "organisation", "service_unit", "handler"
-    )
-    if statuses:
-        queryset = queryset.filter(status__in=statuses)
-    if unit_id is not None:
-        queryset = queryset.filter(service_unit_id=unit_id)
-    if handler_username:
-        queryset = queryset.filter(handler__username=handler_username)
-    if overdue is not None:
-        queryset = queryset.filter(overdue=overdue)
-    if due_before is not None:
-        queryset = queryset.filter(due_date__lt=due_before)
-    if q := q.strip():
-        queryset = queryset.filter(
-            Q(reference__iexact=q) | Q(client_name__icontains=q) | Q(filer_name__icontains=q)
-        )
-    return queryset
 
 
 def complaint_timeline(*, complaint: Complaint, public_only: bool) -> QuerySet[CaseEvent]:

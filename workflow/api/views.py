@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,11 +19,16 @@ from rest_framework.views import APIView
 
 from complaints import clock
 from complaints.actors import Actor
-from complaints.choices import Role, Status
+from complaints.choices import Role
 from complaints.models import Complaint, Organisation
 from complaints.permissions import can_see_content, roles_of
-from complaints.selectors import complaint_get_visible, complaint_queue, complaint_timeline
+from complaints.selectors import (
+    complaint_get_visible,
+    complaint_timeline,
+    complaint_visible_queryset,
+)
 from complaints.services import access_record
+from workflow.api.filters import QueueFilter
 from workflow.api.serializers import (
     ComplaintDetailSerializer,
     ComplaintSummarySerializer,
@@ -67,57 +74,34 @@ def _organisation_for_submission(slug: str) -> Organisation:
     return found
 
 
-def _bool_param(request: Request, name: str) -> bool | None:
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        return None
-    if value.lower() in ("1", "true", "yes"):
-        return True
-    if value.lower() in ("0", "false", "no"):
-        return False
-    raise ValidationError({name: [_("Use true or false.")]})
-
-
-QUEUE_PARAMETERS = [
-    OpenApiParameter("status", str, many=True, enum=Status.values),
-    OpenApiParameter("unit", int),
-    OpenApiParameter("handler", str, description="username"),
-    OpenApiParameter("overdue", bool),
-    OpenApiParameter("due_before", str, description="YYYY-MM-DD"),
-    OpenApiParameter("q", str, description="reference, or part of the client's or filer's name"),
-    OpenApiParameter("ordering", str, enum=list(ORDERINGS)),
-    OpenApiParameter("page_size", int),
-]
-
-
-class ComplaintCollectionView(APIView):
+class ComplaintCollectionView(GenericAPIView[Complaint]):
     """``GET``: the staff queue. ``POST``: file a muistutus (public; staff may register one)."""
+
+    serializer_class = QueueItemSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = QueueFilter
+    pagination_class = QueuePagination
 
     def get_permissions(self) -> list[Any]:
         if self.request.method == "POST":
             return [permissions.AllowAny()]
         return [permissions.IsAuthenticated()]
 
-    @extend_schema(parameters=QUEUE_PARAMETERS, responses=QueueItemSerializer(many=True))
-    def get(self, request: Request) -> Response:
-        due_before = request.query_params.get("due_before")
-        unit = request.query_params.get("unit")
-        if due_before and parse_date(due_before) is None:
-            raise ValidationError({"due_before": [_("Use the format YYYY-MM-DD.")]})
-        if unit and not unit.isdigit():
-            raise ValidationError({"unit": [_("Give a unit id.")]})
-        queryset = complaint_queue(
-            user=request.user,
-            statuses=request.query_params.getlist("status"),
-            unit_id=int(unit) if unit else None,
-            handler_username=request.query_params.get("handler"),
-            overdue=_bool_param(request, "overdue"),
-            due_before=parse_date(due_before) if due_before else None,
-            q=request.query_params.get("q", ""),
+    def get_queryset(self) -> QuerySet[Complaint]:
+        return complaint_visible_queryset(user=self.request.user).select_related(
+            "organisation", "service_unit", "handler"
         )
-        paginator = QueuePagination()
-        page = paginator.paginate_queryset(queryset, request, view=self)
-        return paginator.get_paginated_response(QueueItemSerializer(page, many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("ordering", str, enum=list(ORDERINGS)),
+            OpenApiParameter("page_size", int),
+        ],
+        responses=QueueItemSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(QueueItemSerializer(page, many=True).data)
 
     @extend_schema(
         request=SubmissionSerializer,
