@@ -8,8 +8,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import permissions, serializers, status
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+)
+from rest_framework import permissions, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
@@ -168,7 +173,11 @@ class TransitionListView(APIView):
 
 class TransitionRunView(APIView):
     @extend_schema(
-        request=serializers.DictField(),
+        request=PolymorphicProxySerializer(
+            component_name="TransitionInput",
+            serializers=[spec.input for spec in TRANSITIONS.values()],
+            resource_type_field_name=None,
+        ),
         responses={
             200: ComplaintDetailSerializer,
             400: OpenApiResponse(description="field errors"),
