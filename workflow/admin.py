@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
 from django.http import HttpRequest
@@ -30,6 +31,7 @@ class ClosureDayInline(admin.TabularInline[ClosureDay, Organisation]):
 class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     list_display = ["name_fi", "slug", "reference_prefix", "languages"]
     prepopulated_fields = {"slug": ["name_fi"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [ClosureDayInline]
 
     def save_formset(

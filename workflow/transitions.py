@@ -67,8 +67,8 @@ def _run(
                 raise NotPermitted(_("You submitted this reply; another approver must approve it."))
             raise NotPermitted(_("You may not do this on this case."))
         from_state = complaint.status
-        data = apply(complaint)
         method()
+        data = apply(complaint)
         complaint.save()
         event_record(
             complaint=complaint,
