@@ -9,8 +9,10 @@ from django.db import transaction
 
 from complaints.actors import Actor
 from complaints.choices import OPEN_STATES, EventKind
+from complaints.clock import helsinki_date
 from complaints.models import CaseEvent, ClosureDay, Complaint, Organisation
 from workflow.deadlines import Deadline, due_date_compute, due_date_explain
+from workflow.sweeps import late_flags_to_clear
 
 
 def closure_days_of(*, organisation_id: int) -> dict[date, str]:
@@ -44,6 +46,7 @@ def due_dates_recompute(*, organisation: Organisation, actor: Actor, now: dateti
     and one bulk insert of events. Returns how many cases got a new due date.
     """
     closure_days = closure_days_of(organisation_id=organisation.pk)
+    today = helsinki_date(now)
     with transaction.atomic():
         rows = (
             Complaint.objects.select_for_update()
@@ -59,7 +62,9 @@ def due_dates_recompute(*, organisation: Organisation, actor: Actor, now: dateti
                 changed[new_due].append(complaint_id)
         events: list[CaseEvent] = []
         for new_due, ids in changed.items():
-            Complaint.objects.filter(id__in=ids).update(due_date=new_due)
+            Complaint.objects.filter(id__in=ids).update(
+                due_date=new_due, **late_flags_to_clear(due_date=new_due, today=today)
+            )
             events.extend(
                 CaseEvent(
                     complaint_id=complaint_id,

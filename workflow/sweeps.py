@@ -27,6 +27,20 @@ def very_overdue_cutoff(today: date) -> date:
     return today - relativedelta(months=settings.VERY_OVERDUE_MONTHS_PAST_DUE)
 
 
+def late_flags_to_clear(*, due_date: date, today: date) -> dict[str, bool]:
+    """After a due date moved: the lateness flags that no longer hold, set to False.
+
+    Flags are only ever *cleared* here; setting them is the sweep's job, because the sweep
+    also writes the breach record and the event.
+    """
+    cleared = {}
+    if today <= due_date:
+        cleared["overdue"] = False
+    if due_date >= very_overdue_cutoff(today):
+        cleared["very_overdue"] = False
+    return cleared
+
+
 def _lock_candidates(queryset: QuerySet[Complaint]) -> list[tuple[int, date]]:
     if connection.features.has_select_for_update_skip_locked:
         queryset = queryset.select_for_update(skip_locked=True)

@@ -24,6 +24,7 @@ from complaints.permissions import can_run, role_reaches, roles_of
 from complaints.services import event_record
 from workflow.calendar import complaint_deadline
 from workflow.errors import InvalidInput, NotPermitted, TransitionNotAllowed
+from workflow.sweeps import late_flags_to_clear
 
 EVENT_OF_TRANSITION = {
     "accept": EventKind.ACCEPTED,
@@ -185,7 +186,10 @@ def complaint_extend(*, complaint_id: int, actor: Actor, now: datetime, reason: 
         deadline = complaint_deadline(complaint=complaint)
         complaint.due_date = deadline.due_date
         complaint.due_rule = deadline.rule
-        complaint.overdue = helsinki_date(now) > deadline.due_date
+        for flag, value in late_flags_to_clear(
+            due_date=deadline.due_date, today=helsinki_date(now)
+        ).items():
+            setattr(complaint, flag, value)
         return {"due_date": deadline.due_date.isoformat()}
 
     return _run(complaint_id=complaint_id, name="extend", actor=actor, now=now, apply=apply)
