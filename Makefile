@@ -20,14 +20,17 @@ bootstrap: .venv/.synced
 	$(UV) sync --frozen
 	@touch $@
 
+# The development targets run with DEBUG on (demo data, a development-only key).
+migrate seed run: export DEBUG := 1
+
 migrate: bootstrap
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
-	DEBUG=1 $(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo
 
 run: seed
-	PORT=$(PORT) DEBUG=1 ./scripts/run-embedded.sh
+	PORT=$(PORT) ./scripts/run-embedded.sh
 
 test: bootstrap
 	$(PY) -m pytest $(PYTEST_ARGS)
