@@ -9,10 +9,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_LINK_MODE=copy \
     UV_COMPILE_BYTECODE=1
 
-# WeasyPrint runtime libraries and fonts; gettext for compilemessages.
+# WeasyPrint runtime libraries and fonts.
 RUN apt-get update \
     && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core gettext \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 RUN pip install uv
@@ -24,25 +24,18 @@ COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 
 COPY . .
-RUN uv sync --frozen --no-dev \
-    && chmod 0755 /app/docker/entrypoint.sh
+RUN uv sync --frozen --no-dev
 
 ENV PATH="/app/.venv/bin:$PATH" \
     DJANGO_SETTINGS_MODULE=config.settings \
-    DATA_DIR=/data
+    DATA_DIR=/data \
+    STATIC_ROOT=/app/static
 
-# Translations and static files are built into the image. The SECRET_KEY here is a
-# placeholder that exists only in this step's environment; it is not kept in the image.
-# STATIC_ROOT is $DATA_DIR/static, so the files are collected into a scratch DATA_DIR
-# and moved to /app/static; the entrypoint points $DATA_DIR/static at that copy.
-RUN set -eu; \
-    export SECRET_KEY=build-only-placeholder-not-a-secret DEBUG=0 DATA_DIR=/tmp/build-data; \
-    if find . -path ./.venv -prune -o -name '*.po' -print | grep -q .; then \
-        python manage.py compilemessages --ignore=.venv; \
-    fi; \
-    python manage.py collectstatic --noinput; \
-    mv /tmp/build-data/static /app/static; \
-    rm -rf /tmp/build-data
+# Static files are built into the image (translations are committed compiled). The
+# SECRET_KEY here is a placeholder that exists only in this step's environment.
+RUN SECRET_KEY=build-only-placeholder-not-a-secret DEBUG=0 DATA_DIR=/tmp/build-data \
+    python manage.py collectstatic --noinput \
+    && rm -rf /tmp/build-data
 
 RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --home-dir /app --no-create-home \
@@ -54,5 +47,4 @@ USER app
 VOLUME ["/data"]
 EXPOSE 8000
 
-ENTRYPOINT ["/app/docker/entrypoint.sh"]
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]

@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 
-.PHONY: run test lint typecheck check migrate seed clean bootstrap
+.PHONY: run test lint typecheck check migrate seed clean bootstrap diagram
 
 bootstrap: .venv/.synced
 
@@ -46,6 +46,14 @@ typecheck: bootstrap
 check: lint typecheck
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+
+# The state diagram in docs/, from the model (English labels); the SVG needs Graphviz's dot.
+diagram: bootstrap
+	DEBUG=1 DJANGO_SETTINGS_MODULE=config.settings $(PY) -c "import django; django.setup(); \
+	from django.utils import translation; from django.core.management import call_command; \
+	translation.activate('en'); call_command('graph_transitions', 'complaints.Complaint')" \
+	> docs/state-diagram.dot
+	dot -Tsvg docs/state-diagram.dot -o docs/state-diagram.svg
 
 clean:
 	rm -rf .venv .tools var .pytest_cache .mypy_cache .ruff_cache
