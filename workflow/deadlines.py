@@ -20,6 +20,7 @@ import holidays
 from dateutil.relativedelta import relativedelta
 from django.utils import dates as django_dates
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -115,9 +116,11 @@ def due_date_explain(
         if deadline.rule == DueRule.TWO_MONTHS:
             text += " " + _("The time was extended for wider investigation.")
         if deadline.skipped:
-            days = ", ".join(
-                f"{_skipped_label(s, language, closure_names or {})} {_fmt(s.day)}"
-                for s in deadline.skipped
+            days = capfirst(
+                ", ".join(
+                    f"{_skipped_label(s, language, closure_names or {})} {_fmt(s.day)}"
+                    for s in deadline.skipped
+                )
             )
             text += " " + _("%(days)s: moved to the next working day, %(weekday)s %(due)s.") % {
                 "days": days,
