@@ -12,6 +12,7 @@ from django.db import transaction
 from complaints import clock
 from complaints.actors import Actor
 from complaints.choices import Channel, FilerRole, Role
+from complaints.clock import helsinki_date
 from complaints.models import Complaint, Organisation, ServiceUnit, StaffMembership
 from workflow.intake import Party, Submission, complaint_submit
 from workflow.sweeps import deadlines_sweep
@@ -111,7 +112,7 @@ def _demo_cases(
                     reply_delivery="post",
                     service_unit_id=unit.pk,
                     channel=Channel.POST,
-                    received_on=(now - timedelta(days=days_ago)).date(),
+                    received_on=helsinki_date(now - timedelta(days=days_ago)),
                 ),
                 actor=registry,
                 now=now,

@@ -14,12 +14,26 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import QuerySet
+from django.utils.dateparse import parse_datetime
 
 from complaints.choices import OPEN_STATES, BreachTier, EventKind
 from complaints.clock import helsinki_date
 from complaints.models import CaseEvent, Complaint, DeadlineBreach
 
 SYSTEM_LABEL = "system"
+
+
+def moment_parse(value: str) -> datetime:
+    """An ISO datetime with an offset (``--at`` of the sweep); ``ValueError`` otherwise."""
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        raise ValueError(
+            f"Not an ISO datetime with an offset: {value!r} (e.g. 2026-12-29T08:00+02:00)"
+        )
+    return parsed
 
 
 def very_overdue_cutoff(today: date) -> date:
@@ -39,6 +53,25 @@ def late_flags_to_clear(*, due_date: date, today: date) -> dict[str, bool]:
     if due_date >= very_overdue_cutoff(today):
         cleared["very_overdue"] = False
     return cleared
+
+
+def breaches_record_on_exit(*, complaint: Complaint, now: datetime) -> None:
+    """A case leaving the open states late keeps its breach even if no sweep saw it yet."""
+    today = helsinki_date(now)
+    tiers = []
+    if complaint.due_date < today:
+        tiers.append(BreachTier.OVERDUE)
+    if complaint.due_date < very_overdue_cutoff(today):
+        tiers.append(BreachTier.VERY_OVERDUE)
+    DeadlineBreach.objects.bulk_create(
+        [
+            DeadlineBreach(
+                complaint=complaint, tier=tier, due_date=complaint.due_date, recorded_at=now
+            )
+            for tier in tiers
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _lock_candidates(queryset: QuerySet[Complaint]) -> list[tuple[int, date]]:

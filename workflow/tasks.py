@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from celery import shared_task
-from django.utils.dateparse import parse_datetime
 
 from complaints import clock
-from workflow.sweeps import deadlines_sweep
+from workflow.sweeps import deadlines_sweep, moment_parse
 
 
 @shared_task(name="workflow.deadlines_sweep")  # type: ignore[untyped-decorator]
 def deadlines_sweep_task(*, at: str | None = None, **kwargs: Any) -> dict[str, object]:
-    now = parse_datetime(at) if at else None
-    return deadlines_sweep(now=now or clock.now())
+    return deadlines_sweep(now=moment_parse(at) if at else clock.now())

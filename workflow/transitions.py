@@ -17,15 +17,17 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed, has_transition_perm
 
 from complaints.actors import Actor
-from complaints.choices import EventKind, Role, Status
+from complaints.choices import OPEN_STATES, EventKind, Role, Status
 from complaints.clock import helsinki_date
 from complaints.models import Complaint, Reply, ServiceUnit
 from complaints.permissions import can_run, role_reaches, roles_of
 from complaints.services import event_record
 from workflow.calendar import complaint_deadline
 from workflow.errors import InvalidInput, NotPermitted, TransitionNotAllowed
-from workflow.sweeps import late_flags_to_clear
+from workflow.sweeps import breaches_record_on_exit, late_flags_to_clear
 
+# What the complainant may do through the tracking link; everything else needs a staff user.
+COMPLAINANT_TRANSITIONS = frozenset({"withdraw"})
 EVENT_OF_TRANSITION = {
     "accept": EventKind.ACCEPTED,
     "transfer": EventKind.TRANSFERRED,
@@ -63,13 +65,18 @@ def _run(
                 % {"name": name, "state": Status(complaint.status).label},
                 state=complaint.status,
             )
-        if actor.user is not None and not has_transition_perm(method, actor.user):
+        if actor.user is None:
+            if name not in COMPLAINANT_TRANSITIONS:
+                raise NotPermitted(_("You may not do this on this case."))
+        elif not has_transition_perm(method, actor.user):
             if name == "approve_reply" and can_run_as_approver_except_four_eyes(actor, complaint):
                 raise NotPermitted(_("You submitted this reply; another approver must approve it."))
             raise NotPermitted(_("You may not do this on this case."))
         from_state = complaint.status
         method()
         data = apply(complaint)
+        if from_state in OPEN_STATES and complaint.status not in OPEN_STATES:
+            breaches_record_on_exit(complaint=complaint, now=now)
         complaint.save()
         event_record(
             complaint=complaint,

@@ -26,7 +26,7 @@ from complaints import clock
 from complaints.actors import Actor
 from complaints.choices import Role
 from complaints.models import Complaint, Organisation
-from complaints.permissions import can_see_content, roles_of
+from complaints.permissions import can_see_content, memberships_of, roles_of
 from complaints.selectors import (
     complaint_get_visible,
     complaint_timeline,
@@ -52,7 +52,7 @@ ORDERINGS = {
     "received_at": ("received_at", "id"),
     "-received_at": ("-received_at", "-id"),
 }
-CASE_ROLES = {Role.REGISTRY, Role.HANDLER, Role.APPROVER, Role.OMBUDSMAN}
+REGISTERING_ROLES = {Role.REGISTRY, Role.HANDLER, Role.APPROVER}
 
 
 class QueuePagination(CursorPagination):
@@ -114,13 +114,18 @@ class ComplaintCollectionView(GenericAPIView[Complaint]):
         responses={201: FiledSerializer, 200: FiledSerializer},
     )
     def post(self, request: Request) -> Response:
-        is_staff = bool(roles_of(request.user) & CASE_ROLES)
+        body = request.data if isinstance(request.data, dict) else {}
+        organisation = _organisation_for_submission(str(body.get("organisation") or ""))
+        # Registration fields (channel, day of arrival, ...) only from the organisation's staff.
+        is_staff = bool(roles_of(request.user) & REGISTERING_ROLES) and (
+            organisation.pk in memberships_of(request.user)
+        )
         serializer = SubmissionSerializer(data=request.data, context={"is_staff": is_staff})
         serializer.is_valid(raise_exception=True)
         now = clock.now()
         actor = Actor.staff(request.user) if is_staff else Actor.complainant()
         filed = complaint_submit(
-            organisation=_organisation_for_submission(serializer.validated_data["organisation"]),
+            organisation=organisation,
             submission=serializer.to_submission(),
             actor=actor,
             now=now,

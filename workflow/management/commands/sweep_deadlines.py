@@ -2,10 +2,9 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.dateparse import parse_datetime
 
 from complaints import clock
-from workflow.sweeps import deadlines_sweep
+from workflow.sweeps import deadlines_sweep, moment_parse
 
 
 class Command(BaseCommand):
@@ -16,12 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Count, change nothing.")
 
     def handle(self, *args: Any, at: str | None, dry_run: bool, **options: Any) -> None:
-        now = clock.now()
-        if at:
-            parsed = parse_datetime(at)
-            if parsed is None or parsed.tzinfo is None:
-                raise CommandError(
-                    "--at needs an ISO datetime with an offset, e.g. 2026-12-29T08:00+02:00"
-                )
-            now = parsed
+        try:
+            now = moment_parse(at) if at else clock.now()
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         self.stdout.write(json.dumps(deadlines_sweep(now=now, dry_run=dry_run)))
