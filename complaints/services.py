@@ -75,24 +75,23 @@ def event_record(
         to_state=to_state,
         data=data or {},
     )
-    AccessLogEntry.objects.create(
-        complaint=complaint,
-        at=at,
-        user=actor.user,
-        actor_label=actor.label,
-        action=AccessAction.WRITE,
-        what=f"event:{kind}",
-    )
+    _access_log(complaint, actor, at, AccessAction.WRITE, f"event:{kind}")
     return event
 
 
 def access_record(*, complaint: Complaint, actor: Actor, at: datetime, what: str) -> None:
     """Record that ``actor`` read the case through ``what``."""
+    _access_log(complaint, actor, at, AccessAction.READ, what)
+
+
+def _access_log(
+    complaint: Complaint, actor: Actor, at: datetime, action: AccessAction, what: str
+) -> None:
     AccessLogEntry.objects.create(
         complaint=complaint,
         at=at,
         user=actor.user,
         actor_label=actor.label,
-        action=AccessAction.READ,
+        action=action,
         what=what,
     )

@@ -76,7 +76,9 @@ def _run(
         method()
         data = apply(complaint)
         if from_state in OPEN_STATES and complaint.status not in OPEN_STATES:
+            # Lateness flags describe open cases; the breach records keep the history.
             breaches_record_on_exit(complaint=complaint, now=now)
+            complaint.overdue = complaint.very_overdue = False
         complaint.save()
         event_record(
             complaint=complaint,
@@ -143,7 +145,6 @@ def complaint_transfer(
     def apply(complaint: Complaint) -> dict[str, Any]:
         complaint.transfer_target = target
         complaint.transfer_reason = reason
-        complaint.overdue = complaint.very_overdue = False
         return {"target": target}
 
     return _run(complaint_id=complaint_id, name="transfer", actor=actor, now=now, apply=apply)
@@ -163,7 +164,6 @@ def complaint_merge(
                 "into", _("Give the reference of another case of this organisation.")
             )
         complaint.merged_into = target
-        complaint.overdue = complaint.very_overdue = False
         return {"into": target.reference}
 
     return _run(complaint_id=complaint_id, name="merge", actor=actor, now=now, apply=apply)
@@ -174,7 +174,6 @@ def complaint_withdraw(
 ) -> Complaint:
     def apply(complaint: Complaint) -> dict[str, Any]:
         complaint.withdrawal_reason = reason.strip()
-        complaint.overdue = complaint.very_overdue = False
         complaint.replies.filter(decision=Reply.Decision.PENDING).update(
             decision=Reply.Decision.RETURNED, decided_at=now
         )
@@ -245,7 +244,6 @@ def complaint_approve_reply(*, complaint_id: int, actor: Actor, now: datetime) -
         reply.decided_at = now
         reply.save(update_fields=["decision", "decided_by", "decided_at"])
         complaint.replied_at = now
-        complaint.overdue = complaint.very_overdue = False
         return {"version": reply.version, "late": helsinki_date(now) > complaint.due_date}
 
     return _run(complaint_id=complaint_id, name="approve_reply", actor=actor, now=now, apply=apply)
