@@ -24,6 +24,10 @@ def _beat_schedule() -> dict[str, dict[str, object]]:
             "task": "workflow.deadlines_sweep",
             "schedule": _every_minutes(settings.DEADLINE_SWEEP_MINUTES),
         },
+        "notifications-dispatch": {
+            "task": "notifications.dispatch",
+            "schedule": crontab(),  # every minute
+        },
     }
 
 

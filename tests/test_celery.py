@@ -4,11 +4,13 @@ import time
 from datetime import date
 
 import pytest
+import redis
 from celery.contrib.testing.worker import start_worker
 
 from complaints.choices import Status
 from complaints.models import Complaint, DeadlineBreach
 from config.celery import app
+from tests.brokers import private_redis_db, use_broker
 from tests.factories import ComplaintFactory, received_on
 from workflow.tasks import deadlines_sweep_task
 
@@ -20,14 +22,6 @@ def test_beat_schedule_runs_the_deadline_sweep(settings):
     assert deadlines_sweep_task.name == "workflow.deadlines_sweep"
 
 
-def _use_broker(url: str) -> None:
-    """Point the app at another broker, dropping connections pooled for the previous one."""
-    app.pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
-    app.conf.broker_url = url
-
-
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_worker_on_real_redis_runs_the_sweep(require_redis):
@@ -35,7 +29,9 @@ def test_worker_on_real_redis_runs_the_sweep(require_redis):
         Status.IN_HANDLING, received_at=received_on(date(2026, 10, 1))
     )
     previous = app.conf.broker_url
-    _use_broker(require_redis)
+    broker = private_redis_db(require_redis)
+    redis.Redis.from_url(broker).flushdb()
+    use_broker(broker)
     try:
         with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             result = deadlines_sweep_task.apply_async(
@@ -48,7 +44,7 @@ def test_worker_on_real_redis_runs_the_sweep(require_redis):
                     break
                 time.sleep(0.1)
     finally:
-        _use_broker(previous)
+        use_broker(previous)
     assert result.id
     assert Complaint.objects.get(pk=complaint.pk).overdue
     assert DeadlineBreach.objects.filter(complaint=complaint, tier="overdue").count() == 1

@@ -1,0 +1,213 @@
+"""Writes of the outbox: queue a message in the caller's transaction, deliver it after commit,
+and sweep up what the broker lost or a dead worker left half-done.
+
+Delivery is at-least-once towards the mail server and exactly-once in the database: a row is
+claimed (ready → sending) by one worker only; a second deliver of the same row does nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+
+from notifications.choices import NotificationStatus
+from notifications.models import Notification
+
+logger = logging.getLogger(__name__)
+
+# Back-off after a failed attempt n (1-based): 1, 2, 4, … minutes, at most this many.
+BACKOFF_CAP_MINUTES = 60
+# A row claimed this long ago and still "sending" belongs to a worker that died.
+CLAIM_TIMEOUT = timedelta(minutes=10)
+ERROR_MAX_LENGTH = 2000
+
+
+def notification_queue(
+    *,
+    recipient: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    language: str = "fi",
+    dedupe_key: str | None = None,
+    now: datetime,
+) -> Notification | None:
+    """Write a ready row in the caller's transaction and deliver it once that commits.
+
+    Returns ``None`` (and writes nothing) when a row with ``dedupe_key`` already exists, also
+    when a concurrent transaction inserts the same key first. Raises ``ValidationError`` for a
+    malformed recipient address.
+    """
+    validate_email(recipient)
+    fields = {
+        "recipient": recipient,
+        "subject": subject,
+        "body_text": body_text,
+        "body_html": body_html,
+        "language": language,
+        "dedupe_key": dedupe_key or None,
+        "status": NotificationStatus.READY,
+        "created_at": now,
+        "next_attempt_at": now,
+    }
+    if fields["dedupe_key"] is None:
+        notification = Notification.objects.create(**fields)
+    else:
+        try:
+            # A savepoint: a duplicate key must not poison the caller's transaction.
+            with transaction.atomic():
+                notification = Notification.objects.create(**fields)
+        except IntegrityError:
+            if Notification.objects.filter(dedupe_key=fields["dedupe_key"]).exists():
+                return None
+            raise
+    notification_id = notification.pk
+    # robust: whatever enqueuing raises after the commit is logged, never the caller's problem.
+    transaction.on_commit(lambda: _deliver_enqueue(notification_ids=[notification_id]), robust=True)
+    return notification
+
+
+def notification_deliver(*, notification_id: int, now: datetime) -> str:
+    """Send one queued message. Idempotent: only a ``ready`` row is claimed and sent.
+
+    Returns what happened: ``"sent"``, ``"retry"`` (back to ready with back-off),
+    ``"failed"`` (gave up after ``NOTIFICATION_MAX_ATTEMPTS``), or, leaving the row alone,
+    ``"missing"`` or the row's current status (``"sending"``, ``"sent"``, ``"failed"``).
+    """
+    attempt = _claim(notification_id=notification_id, now=now)
+    if attempt is None:
+        return _status_of(notification_id=notification_id)
+    notification = Notification.objects.get(pk=notification_id)
+    try:
+        _email_send(notification)
+    except Exception as exc:  # Whatever the backend raises: SMTP, socket, TLS, …
+        logger.warning("Notification %s: attempt %s failed: %r", notification_id, attempt, exc)
+        return _attempt_fail(notification_id=notification_id, attempt=attempt, error=exc, now=now)
+    # Whatever the dispatcher did to an expired claim meanwhile, the message has gone.
+    Notification.objects.filter(pk=notification_id).exclude(status=NotificationStatus.SENT).update(
+        status=NotificationStatus.SENT,
+        sent_at=now,
+        body_text="",
+        body_html="",
+        redacted=True,
+        last_error="",
+    )
+    return "sent"
+
+
+def notifications_dispatch(*, now: datetime, limit: int = 100) -> int:
+    """Enqueue delivery of ready rows that are due (the broker lost the message, it was down
+    at submit time, or a back-off has passed), after putting back rows whose ``sending`` claim
+    expired. Returns how many rows were enqueued."""
+    with transaction.atomic():
+        _expired_claims_recover(now=now)
+        ids = list(
+            Notification.objects.filter(status=NotificationStatus.READY, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            transaction.on_commit(lambda: _deliver_enqueue(notification_ids=ids), robust=True)
+    return len(ids)
+
+
+def backoff(*, attempt: int) -> timedelta:
+    """The wait after failed attempt ``attempt`` (1-based): 1, 2, 4, … minutes, capped."""
+    return timedelta(minutes=min(2 ** max(attempt - 1, 0), BACKOFF_CAP_MINUTES))
+
+
+def _claim(*, notification_id: int, now: datetime) -> int | None:
+    """ready → sending, counting the attempt; the number of this attempt, or None if the row
+    is not ready (sent, failed, or being sent by another worker)."""
+    lease = now + CLAIM_TIMEOUT
+    with transaction.atomic():
+        if connection.features.has_select_for_update_skip_locked:
+            row = (
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(pk=notification_id, status=NotificationStatus.READY)
+                .values_list("attempts", flat=True)
+                .first()
+            )
+            if row is None:
+                return None
+            Notification.objects.filter(pk=notification_id).update(
+                status=NotificationStatus.SENDING, attempts=row + 1, next_attempt_at=lease
+            )
+            return row + 1
+        # SQLite: one writer at a time, so a conditional UPDATE is the claim.
+        claimed = Notification.objects.filter(
+            pk=notification_id, status=NotificationStatus.READY
+        ).update(
+            status=NotificationStatus.SENDING,
+            attempts=F("attempts") + 1,
+            next_attempt_at=lease,
+        )
+        if not claimed:
+            return None
+        return int(
+            Notification.objects.filter(pk=notification_id).values_list("attempts", flat=True).get()
+        )
+
+
+def _attempt_fail(*, notification_id: int, attempt: int, error: Exception, now: datetime) -> str:
+    message = f"{type(error).__name__}: {error}"[:ERROR_MAX_LENGTH]
+    # Only this attempt's claim: if the dispatcher recovered it meanwhile, leave the row be.
+    claim = Notification.objects.filter(
+        pk=notification_id, status=NotificationStatus.SENDING, attempts=attempt
+    )
+    if attempt >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        changed = claim.update(status=NotificationStatus.FAILED, last_error=message)
+        outcome = "failed"
+    else:
+        changed = claim.update(
+            status=NotificationStatus.READY,
+            next_attempt_at=now + backoff(attempt=attempt),
+            last_error=message,
+        )
+        outcome = "retry"
+    return outcome if changed else _status_of(notification_id=notification_id)
+
+
+def _status_of(*, notification_id: int) -> str:
+    current = (
+        Notification.objects.filter(pk=notification_id).values_list("status", flat=True).first()
+    )
+    return "missing" if current is None else str(current)
+
+
+def _expired_claims_recover(*, now: datetime) -> None:
+    expired = Notification.objects.filter(
+        status=NotificationStatus.SENDING, next_attempt_at__lte=now
+    )
+    for notification_id in expired.values_list("pk", flat=True):
+        logger.warning("Notification %s: sending claim expired; recovering it", notification_id)
+    expired.filter(attempts__gte=settings.NOTIFICATION_MAX_ATTEMPTS).update(
+        status=NotificationStatus.FAILED, last_error="The worker sending it was lost."
+    )
+    expired.update(status=NotificationStatus.READY, next_attempt_at=now)
+
+
+def _email_send(notification: Notification) -> None:
+    message = EmailMultiAlternatives(
+        subject=notification.subject,
+        body=notification.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.recipient],
+    )
+    if notification.body_html:
+        message.attach_alternative(notification.body_html, "text/html")
+    message.send()
+
+
+def _deliver_enqueue(*, notification_ids: Sequence[int]) -> None:
+    # Imported here: the tasks module imports this one.
+    from notifications.tasks import notification_deliver_enqueue
+
+    notification_deliver_enqueue(notification_ids=notification_ids)

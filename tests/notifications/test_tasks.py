@@ -1,0 +1,175 @@
+"""The tasks: thin and named; a broker that is down never breaks the submission that queued a
+message, the dispatcher sends it later; a real worker on real Redis delivers."""
+
+import logging
+import time
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+import redis
+import time_machine
+from celery.contrib.testing.worker import start_worker
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.db import transaction
+from kombu.exceptions import OperationalError
+
+from config.celery import app
+from notifications.choices import NotificationStatus
+from notifications.models import Notification
+from notifications.services import notification_queue, notifications_dispatch
+from notifications.tasks import (
+    notification_deliver_enqueue,
+    notification_deliver_task,
+    notifications_dispatch_task,
+)
+from tests.brokers import private_redis_db, use_broker
+from tests.notifications.conftest import NOW
+
+UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
+
+
+def test_tasks_are_named_and_dispatch_runs_every_minute():
+    assert notification_deliver_task.name == "notifications.deliver"
+    assert notifications_dispatch_task.name == "notifications.dispatch"
+    assert {"notifications.deliver", "notifications.dispatch"} <= set(app.tasks)
+    entry = app.conf.beat_schedule["notifications-dispatch"]
+    assert entry["task"] == "notifications.dispatch"
+    assert entry["schedule"].minute == set(range(60))
+
+
+def test_deliver_task_calls_the_service_with_the_clock(queue, mailoutbox):
+    notification = queue()
+    with time_machine.travel(NOW, tick=False):
+        assert notification_deliver_task(notification_id=notification.pk) == "sent"
+    assert Notification.objects.get().sent_at == NOW
+    assert len(mailoutbox) == 1
+
+
+def test_dispatch_task_enqueues_what_is_due(queue, django_capture_on_commit_callbacks):
+    notification = queue(now=NOW - timedelta(minutes=2))
+    with (
+        time_machine.travel(NOW, tick=False),
+        mock.patch.object(notification_deliver_task, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert notifications_dispatch_task() == 1
+    delay.assert_called_once_with(notification_id=notification.pk)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [OperationalError("Error 111 connecting"), ConnectionRefusedError(111, "refused"), OSError()],
+    ids=["kombu", "connection", "os"],
+)
+def test_enqueue_never_raises_for_a_broker_that_is_down(error, caplog):
+    with (
+        mock.patch.object(notification_deliver_task, "delay", side_effect=error) as delay,
+        caplog.at_level(logging.WARNING, logger="notifications.tasks"),
+    ):
+        assert notification_deliver_enqueue(notification_ids=[1, 2, 3]) == 0
+    # The first failure stops the batch: the others would only wait on the same timeout.
+    assert delay.call_count == 1
+    assert "3 notification(s) left for the dispatcher" in caplog.text
+
+
+def test_an_unexpected_enqueue_error_after_commit_is_logged_not_raised(
+    queue, caplog, django_capture_on_commit_callbacks
+):
+    bug = RuntimeError("Acquire on closed pool")
+    with (
+        mock.patch.object(notification_deliver_task, "delay", side_effect=bug),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        queue()
+    assert "Acquire on closed pool" in caplog.text
+    assert Notification.objects.get().status == NotificationStatus.READY
+
+
+def test_submission_commits_when_the_broker_is_down_and_dispatch_sends_later(
+    queue, mailoutbox, django_capture_on_commit_callbacks
+):
+    down = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    with (
+        mock.patch.object(notification_deliver_task, "delay", side_effect=down) as delay,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        notification = queue()
+    assert delay.call_count == 1
+    assert Notification.objects.get().status == NotificationStatus.READY
+
+    with (
+        mock.patch.object(notification_deliver_task, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert notifications_dispatch(now=NOW + timedelta(minutes=1)) == 1
+    delay.assert_called_once_with(notification_id=notification.pk)
+    with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
+        assert notification_deliver_task(**delay.call_args.kwargs) == "sent"
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_real_commit_with_an_unreachable_redis_still_succeeds(mailoutbox, caplog):
+    previous = app.conf.broker_url
+    retry = app.conf.broker_connection_retry, app.conf.broker_connection_max_retries
+    use_broker(UNREACHABLE_REDIS)
+    app.conf.broker_connection_retry = False
+    app.conf.broker_connection_max_retries = 0
+    try:
+        with transaction.atomic():
+            # The caller's own write, e.g. the submission itself.
+            get_user_model().objects.create(username="submission")
+            notification = notification_queue(
+                recipient="asiakas@example.fi",
+                subject="Vastaanotettu",
+                body_text="Kiitos.",
+                now=NOW,
+            )
+    finally:
+        app.conf.broker_connection_retry, app.conf.broker_connection_max_retries = retry
+        use_broker(previous)
+
+    assert "Broker unavailable" in caplog.text
+    assert get_user_model().objects.filter(username="submission").exists()
+    assert Notification.objects.get().status == NotificationStatus.READY
+
+    with mock.patch.object(notification_deliver_task, "delay") as delay:
+        assert notifications_dispatch(now=NOW + timedelta(minutes=1)) == 1
+    delay.assert_called_once_with(notification_id=notification.pk)
+    with time_machine.travel(NOW + timedelta(minutes=1), tick=False):
+        assert notification_deliver_task(notification_id=notification.pk) == "sent"
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_worker_on_real_redis_delivers_a_queued_notification(require_redis, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    broker = private_redis_db(require_redis)
+    redis.Redis.from_url(broker).flushdb()
+    previous = app.conf.broker_url
+    use_broker(broker)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            with transaction.atomic():
+                notification = notification_queue(
+                    recipient="asiakas@example.fi",
+                    subject="Muistutuksesi on vastaanotettu",
+                    body_text="Seuraa: https://example.fi/seuraa/SECRET",
+                    now=NOW,
+                )
+            for _ in range(100):
+                notification.refresh_from_db()
+                if notification.status == NotificationStatus.SENT:
+                    break
+                time.sleep(0.1)
+    finally:
+        use_broker(previous)
+        redis.Redis.from_url(broker).flushdb()
+    notification.refresh_from_db()
+    assert (notification.status, notification.redacted, notification.attempts) == ("sent", True, 1)
+    assert [message.subject for message in mail.outbox] == ["Muistutuksesi on vastaanotettu"]
