@@ -47,4 +47,4 @@ USER app
 VOLUME ["/data"]
 EXPOSE 8000
 
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
+CMD ["gunicorn", "--config", "python:config.gunicorn_conf", "config.wsgi:application"]

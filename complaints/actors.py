@@ -14,10 +14,6 @@ class Actor:
     user: Any | None
     label: str
 
-    @property
-    def is_staff_user(self) -> bool:
-        return self.user is not None
-
     @classmethod
     def staff(cls, user: Any) -> Actor:
         return cls(user=user, label=user.get_username())

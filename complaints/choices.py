@@ -87,6 +87,7 @@ class EventKind(models.TextChoices):
     REPLY_APPROVED = "reply_approved", _("Written reply issued")
     CLOSED = "closed", _("Closed")
     DUE_DATE_CHANGED = "due_date_changed", _("Due date recomputed")
+    ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
     OVERDUE = "overdue", _("Reply is late")
     VERY_OVERDUE = "very_overdue", _("Reply is very late")
 
@@ -104,6 +105,7 @@ PUBLIC_EVENT_KINDS = frozenset(
         EventKind.CLOSED,
         EventKind.DUE_DATE_CHANGED,
         EventKind.OVERDUE,
+        EventKind.ATTACHMENT_ADDED,
     }
 )
 

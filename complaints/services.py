@@ -84,6 +84,23 @@ def access_record(*, complaint: Complaint, actor: Actor, at: datetime, what: str
     _access_log(complaint, actor, at, AccessAction.READ, what)
 
 
+def access_record_many(
+    *, complaints: list[Complaint], actor: Actor, at: datetime, what: str
+) -> None:
+    """Record that ``actor`` read each of ``complaints`` (a queue page): one INSERT."""
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(
+            complaint=complaint,
+            at=at,
+            user=actor.user,
+            actor_label=actor.label,
+            action=AccessAction.READ,
+            what=what,
+        )
+        for complaint in complaints
+    )
+
+
 def _access_log(
     complaint: Complaint, actor: Actor, at: datetime, action: AccessAction, what: str
 ) -> None:

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -172,6 +173,14 @@ STORAGES = {
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="muistutus@localhost")
 
+# --- Abuse protection -------------------------------------------------------------------
+# Per client address. NUM_PROXIES: how many reverse proxies append to X-Forwarded-For.
+NUM_PROXIES = env.int("NUM_PROXIES", default=0)
+RATE_LIMIT_SUBMIT = env.str("RATE_LIMIT_SUBMIT", default="20/h")
+RATE_LIMIT_TRACK = env.str("RATE_LIMIT_TRACK", default="60/m")
+RATE_LIMIT_TOKEN = env.str("RATE_LIMIT_TOKEN", default="10/m")
+RATELIMIT_VIEW = "public.ratelimits.rate_limited"
+
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -181,6 +190,12 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "workflow.api.errors.exception_handler",
+    "NUM_PROXIES": NUM_PROXIES,
+    "DEFAULT_THROTTLE_RATES": {
+        "submit": RATE_LIMIT_SUBMIT,
+        "track": RATE_LIMIT_TRACK,
+        "token": RATE_LIMIT_TOKEN,
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Muistutus API",
@@ -198,6 +213,13 @@ SPECTACULAR_SETTINGS = {
 # The lower tier of lateness: a case this many months past its due date is very overdue.
 VERY_OVERDUE_MONTHS_PAST_DUE = env.int("VERY_OVERDUE_MONTHS_PAST_DUE", default=1)
 DEADLINE_SWEEP_MINUTES = env.int("DEADLINE_SWEEP_MINUTES", default=5)
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10_000_000)
+ATTACHMENT_CASE_MAX_BYTES = env.int("ATTACHMENT_CASE_MAX_BYTES", default=50_000_000)
+ATTACHMENT_MAX_FILES = env.int("ATTACHMENT_MAX_FILES", default=20)
+# A request body may carry a few attachments at once; larger ones are refused early.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5_000_000
+
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -209,13 +231,25 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Preloading is a commitment for the whole domain: each deployment opts in.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact": {"()": "config.log_redaction.RedactTrackingCodes"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint reports every rendering step at INFO.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
+
+# --- Notifications ----------------------------------------------------------------------
+# Delivery attempts of one email before its outbox row is marked failed (back-off 1, 2, 4, …
+# minutes between them, at most 60).
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)

@@ -9,7 +9,7 @@ export DATA_DIR="${DATA_DIR:-$PWD/var}"
 mkdir -p "$DATA_DIR/broker/queue" "$DATA_DIR/broker/processed" "$DATA_DIR/files"
 
 .venv/bin/celery -A config worker -B --loglevel=INFO --concurrency=1 \
-  --schedule-filename "$DATA_DIR/celerybeat-schedule" >"$DATA_DIR/worker.log" 2>&1 &
+  >"$DATA_DIR/worker.log" 2>&1 &
 worker=$!
 trap 'kill "$worker" 2>/dev/null; wait "$worker" 2>/dev/null || true' EXIT INT TERM
 

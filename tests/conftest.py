@@ -18,6 +18,16 @@ def _absent(what: str) -> None:
     pytest.skip(message)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Rate-limit counters (and anything else cached) never leak from one test to another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def require_postgres() -> None:
     """Skip locally on SQLite; in CI (REQUIRE_SERVICES=1) the database must be PostgreSQL."""

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_fsm.admin import FSMAdminMixin
 from rest_framework.exceptions import ValidationError
@@ -17,6 +17,8 @@ from rest_framework.exceptions import ValidationError
 from complaints import clock
 from complaints.actors import Actor
 from complaints.models import CaseEvent, ClosureDay, Complaint, Organisation
+from complaints.selectors import complaint_visible_queryset
+from complaints.services import access_record
 from workflow.api.transitions import TRANSITIONS
 from workflow.calendar import due_dates_recompute
 from workflow.errors import DomainError
@@ -115,7 +117,28 @@ class ComplaintAdmin(FSMAdminMixin, admin.ModelAdmin[Complaint]):
     inlines = [CaseEventInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
-        return Complaint.objects.select_related("organisation", "service_unit")
+        # The same reach as the API, superusers included: a case a user may not see does
+        # not exist for them here either (404).
+        return complaint_visible_queryset(user=request.user).select_related(
+            "organisation", "service_unit"
+        )
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        complaint = self.get_object(request, object_id)
+        if isinstance(complaint, Complaint):
+            access_record(
+                complaint=complaint,
+                actor=Actor.staff(request.user),
+                at=clock.now(),
+                what="admin:change",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [field.name for field in Complaint._meta.fields]

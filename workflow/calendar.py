@@ -11,7 +11,13 @@ from complaints.actors import Actor
 from complaints.choices import OPEN_STATES, EventKind
 from complaints.clock import helsinki_date
 from complaints.models import CaseEvent, ClosureDay, Complaint, Organisation
-from workflow.deadlines import Deadline, due_date_compute, due_date_explain
+from workflow.deadlines import (
+    Deadline,
+    deadline_basis,
+    deadline_from_basis,
+    due_date_compute,
+    due_date_explain,
+)
 from workflow.sweeps import late_flags_to_clear
 
 
@@ -34,16 +40,24 @@ def complaint_deadline(
 
 
 def complaint_due_date_explanation(*, complaint: Complaint, language: str) -> str:
-    closure_days = closure_days_of(organisation_id=complaint.organisation_id)
-    deadline = complaint_deadline(complaint=complaint, closure_days=closure_days)
-    return due_date_explain(deadline, language=language, closure_names=closure_days)
+    """How the stored due date was computed; from the stored basis, so it never disagrees."""
+    if complaint.due_basis:
+        deadline = deadline_from_basis(
+            received_on=complaint.received_on,
+            rule=complaint.due_rule,
+            due_date=complaint.due_date,
+            basis=complaint.due_basis,
+        )
+    else:  # a case stored before the basis was kept
+        deadline = complaint_deadline(complaint=complaint)
+    return due_date_explain(deadline, language=language)
 
 
 def due_dates_recompute(*, organisation: Organisation, actor: Actor, now: datetime) -> int:
     """Recompute the due dates of the organisation's open cases after its closure days changed.
 
-    One computation per distinct (received day, extended) pair, one UPDATE per changed pair
-    and one bulk insert of events. Returns how many cases got a new due date.
+    One computation and one UPDATE per distinct (received day, extended) pair whose due date
+    changed, and one bulk insert of events. Returns how many cases got a new due date.
     """
     closure_days = closure_days_of(organisation_id=organisation.pk)
     today = helsinki_date(now)
@@ -53,17 +67,23 @@ def due_dates_recompute(*, organisation: Organisation, actor: Actor, now: dateti
             .filter(organisation=organisation, status__in=OPEN_STATES)
             .values_list("id", "received_on", "extended", "due_date")
         )
-        changed: dict[date, list[int]] = defaultdict(list)
+        deadlines: dict[tuple[date, bool], Deadline] = {}
+        changed: dict[tuple[date, bool], list[int]] = defaultdict(list)
         for complaint_id, received_on, extended, due_date in rows:
-            new_due = due_date_compute(
-                received_on=received_on, extended=extended, closure_days=closure_days
-            ).due_date
-            if new_due != due_date:
-                changed[new_due].append(complaint_id)
+            key = (received_on, extended)
+            if key not in deadlines:
+                deadlines[key] = due_date_compute(
+                    received_on=received_on, extended=extended, closure_days=closure_days
+                )
+            if deadlines[key].due_date != due_date:
+                changed[key].append(complaint_id)
         events: list[CaseEvent] = []
-        for new_due, ids in changed.items():
+        for key, ids in changed.items():
+            deadline = deadlines[key]
             Complaint.objects.filter(id__in=ids).update(
-                due_date=new_due, **late_flags_to_clear(due_date=new_due, today=today)
+                due_date=deadline.due_date,
+                due_basis=deadline_basis(deadline),
+                **late_flags_to_clear(due_date=deadline.due_date, today=today),
             )
             events.extend(
                 CaseEvent(
@@ -73,7 +93,7 @@ def due_dates_recompute(*, organisation: Organisation, actor: Actor, now: dateti
                     actor_label=actor.label,
                     at=now,
                     public=True,
-                    data={"due_date": new_due.isoformat(), "reason": "closure_days"},
+                    data={"due_date": deadline.due_date.isoformat(), "reason": "closure_days"},
                 )
                 for complaint_id in ids
             )

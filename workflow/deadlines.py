@@ -11,10 +11,11 @@ organisations add their own closure days.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 import holidays
 from dateutil.relativedelta import relativedelta
@@ -34,6 +35,7 @@ HOLIDAY_LANGUAGES = {"fi": "fi", "sv": "sv_FI", "en": "en_US"}
 class SkippedDay:
     day: date
     reason: str  # "saturday" | "sunday" | "holiday" | "closure"
+    label: str = ""  # a closure day's description, as the organisation wrote it
 
 
 @dataclass(frozen=True)
@@ -69,15 +71,22 @@ def _why_not_working(day: date, closure_days: Collection[date]) -> str | None:
 
 
 def due_date_compute(
-    *, received_on: date, extended: bool, closure_days: Collection[date] = ()
+    *,
+    received_on: date,
+    extended: bool,
+    closure_days: Mapping[date, str] | Collection[date] = (),
 ) -> Deadline:
-    """The due date of a muistutus received on ``received_on`` (a Helsinki calendar day)."""
+    """The due date of a muistutus received on ``received_on`` (a Helsinki calendar day).
+
+    ``closure_days``: the organisation's extra closure days, optionally with descriptions.
+    """
     rule = DueRule.TWO_MONTHS if extended else DueRule.ONE_MONTH
     nominal = received_on + relativedelta(months=MONTHS_FOR_RULE[rule])
     day = nominal
     skipped: list[SkippedDay] = []
     while (reason := _why_not_working(day, closure_days)) is not None:
-        skipped.append(SkippedDay(day=day, reason=reason))
+        label = closure_days.get(day, "") if isinstance(closure_days, Mapping) else ""
+        skipped.append(SkippedDay(day=day, reason=reason, label=label or ""))
         day += timedelta(days=1)
     return Deadline(
         received_on=received_on, rule=rule, nominal=nominal, due_date=day, skipped=tuple(skipped)
@@ -88,17 +97,38 @@ def _fmt(day: date) -> str:
     return f"{day.day}.{day.month}.{day.year}"
 
 
-def _skipped_label(skipped: SkippedDay, language: str, closure_names: dict[date, str]) -> str:
+def deadline_basis(deadline: Deadline) -> dict[str, Any]:
+    """What the case stores so that the explanation always matches the stored due date."""
+    return {
+        "nominal": deadline.nominal.isoformat(),
+        "skipped": [[s.day.isoformat(), s.reason, s.label] for s in deadline.skipped],
+    }
+
+
+def deadline_from_basis(
+    *, received_on: date, rule: str, due_date: date, basis: dict[str, Any]
+) -> Deadline:
+    return Deadline(
+        received_on=received_on,
+        rule=DueRule(rule),
+        nominal=date.fromisoformat(basis["nominal"]),
+        due_date=due_date,
+        skipped=tuple(
+            SkippedDay(day=date.fromisoformat(day), reason=reason, label=label)
+            for day, reason, label in basis["skipped"]
+        ),
+    )
+
+
+def _skipped_label(skipped: SkippedDay, language: str) -> str:
     if skipped.reason == "holiday":
         return str(_finnish_holidays(skipped.day.year, language).get(skipped.day))
     if skipped.reason == "closure":
-        return closure_names.get(skipped.day) or _("closure day")
+        return skipped.label or _("closure day")
     return str(django_dates.WEEKDAYS[skipped.day.weekday()])
 
 
-def due_date_explain(
-    deadline: Deadline, *, language: str, closure_names: dict[date, str] | None = None
-) -> str:
+def due_date_explain(deadline: Deadline, *, language: str) -> str:
     """How the due date was computed, in plain words, in ``language`` (fi, sv or en).
 
     e.g. "Received 24.11.2026 + 1 month = 24.12.2026. Christmas Eve 24.12.2026, Christmas
@@ -117,10 +147,7 @@ def due_date_explain(
             text += " " + _("The time was extended for wider investigation.")
         if deadline.skipped:
             days = capfirst(
-                ", ".join(
-                    f"{_skipped_label(s, language, closure_names or {})} {_fmt(s.day)}"
-                    for s in deadline.skipped
-                )
+                ", ".join(f"{_skipped_label(s, language)} {_fmt(s.day)}" for s in deadline.skipped)
             )
             text += " " + _("%(days)s: moved to the next working day, %(weekday)s %(due)s.") % {
                 "days": days,

@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from complaints.actors import Actor
 from complaints.choices import ORAL_CHANNELS, Channel, EventKind, FilerRole, Status
 from complaints.clock import helsinki_date
-from complaints.models import Complaint, Organisation, ServiceUnit
+from complaints.models import Complaint, Feedback, Organisation, ServiceUnit
 from complaints.services import (
     event_record,
     reference_allocate,
@@ -24,8 +25,9 @@ from complaints.services import (
     tracking_code_new,
 )
 from workflow.calendar import closure_days_of
-from workflow.deadlines import due_date_compute
+from workflow.deadlines import deadline_basis, due_date_compute
 from workflow.errors import IdempotencyConflict, InvalidInput
+from workflow.notices import receipt_notice_queue
 
 
 @dataclass(frozen=True)
@@ -125,8 +127,10 @@ def complaint_submit(
     actor: Actor,
     now: datetime,
     submission_key: str | None = None,
+    tracking_link: Callable[[str], str] | None = None,
 ) -> Filed:
-    """Register a muistutus: reference, tracking code, due date, one event.
+    """Register a muistutus: reference, tracking code, due date, one event, and — when an
+    email address was given — a receipt notice with ``tracking_link(code)`` in the outbox.
 
     With ``submission_key`` (an Idempotency-Key or the form's token), a retry of the same
     submission returns the first case; the same key with different content is refused.
@@ -142,6 +146,11 @@ def complaint_submit(
         code = _keyed_tracking_code(submission_key, fingerprint)
         existing = _existing(organisation, submission_key, fingerprint)
         if existing is not None:
+            if existing.tracking_code_hash != tracking_code_hash(code):
+                # The key changed since (SECRET_KEY rotated): the code cannot be given again.
+                raise IdempotencyConflict(
+                    _("This submission was already received; its link was given then.")
+                )
             return Filed(complaint=existing, tracking_code=code, created=False)
         code_hash = tracking_code_hash(code)
     else:
@@ -192,6 +201,7 @@ def complaint_submit(
                 reply_delivery=submission.reply_delivery,
                 due_date=deadline.due_date,
                 due_rule=deadline.rule,
+                due_basis=deadline_basis(deadline),
             )
             event_record(
                 complaint=complaint,
@@ -201,6 +211,8 @@ def complaint_submit(
                 to_state=Status.RECEIVED,
                 data={"channel": submission.channel, "due_date": deadline.due_date.isoformat()},
             )
+            if tracking_link is not None:
+                receipt_notice_queue(complaint=complaint, tracking_url=tracking_link(code), now=now)
     except IntegrityError:
         # A concurrent retry with the same key won the race: answer with its case.
         existing = _existing(organisation, submission_key, fingerprint) if submission_key else None
@@ -217,3 +229,23 @@ def _existing(organisation: Organisation, key: str, fingerprint: str) -> Complai
             _("This Idempotency-Key was already used for a different submission.")
         )
     return existing
+
+
+def feedback_submit(
+    *,
+    organisation: Organisation,
+    text: str,
+    service_description: str,
+    language: str,
+    now: datetime,
+) -> Feedback:
+    """Anonymous feedback: recorded for the organisation, no case, no reply."""
+    if not text.strip():
+        raise InvalidInput("text", _("Write your feedback."))
+    return Feedback.objects.create(
+        organisation=organisation,
+        service_description=service_description.strip(),
+        text=text.strip(),
+        language=language,
+        received_at=now,
+    )

@@ -16,11 +16,12 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils.dateparse import parse_datetime
 
+from complaints.actors import Actor
 from complaints.choices import OPEN_STATES, BreachTier, EventKind
 from complaints.clock import helsinki_date
 from complaints.models import CaseEvent, Complaint, DeadlineBreach
 
-SYSTEM_LABEL = "system"
+SWEEP_BATCH = 5000
 
 
 def moment_parse(value: str) -> datetime:
@@ -87,8 +88,20 @@ def _flag(*, tier: BreachTier, cutoff: date, now: datetime, dry_run: bool) -> in
     )
     if dry_run:
         return candidates.count()
+    flagged = 0
+    while True:
+        batch = _flag_batch(tier=tier, flag=flag, candidates=candidates, now=now)
+        flagged += batch
+        if batch < SWEEP_BATCH:
+            return flagged
+
+
+def _flag_batch(
+    *, tier: BreachTier, flag: str, candidates: QuerySet[Complaint], now: datetime
+) -> int:
+    """One transaction of at most SWEEP_BATCH cases: a backlog never makes one huge statement."""
     with transaction.atomic():
-        rows = _lock_candidates(candidates.order_by())
+        rows = _lock_candidates(candidates.order_by("due_date", "id")[:SWEEP_BATCH])
         if not rows:
             return 0
         ids = [complaint_id for complaint_id, _ in rows]
@@ -106,7 +119,7 @@ def _flag(*, tier: BreachTier, cutoff: date, now: datetime, dry_run: bool) -> in
                 CaseEvent(
                     complaint_id=i,
                     kind=kind,
-                    actor_label=SYSTEM_LABEL,
+                    actor_label=Actor.system().label,
                     at=now,
                     public=kind == EventKind.OVERDUE,
                     data={"due_date": due.isoformat()},

@@ -21,8 +21,10 @@ from complaints.choices import OPEN_STATES, EventKind, Role, Status
 from complaints.clock import helsinki_date
 from complaints.models import Complaint, Reply, ServiceUnit
 from complaints.permissions import can_run, role_reaches, roles_of
+from complaints.selectors import complaint_visible_queryset
 from complaints.services import event_record
 from workflow.calendar import complaint_deadline
+from workflow.deadlines import deadline_basis
 from workflow.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from workflow.sweeps import breaches_record_on_exit, late_flags_to_clear
 
@@ -55,9 +57,17 @@ def _run(
     actor: Actor,
     now: datetime,
     apply: Callable[[Complaint], dict[str, Any]],
+    also_lock: int | None = None,
 ) -> Complaint:
     with transaction.atomic():
-        complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
+        # Rows are locked in primary-key order, so two transitions that each touch two
+        # cases (merge A into B, B into A) queue instead of deadlocking.
+        ids = sorted({complaint_id} | ({also_lock} if also_lock else set()))
+        locked = {
+            row.pk: row
+            for row in Complaint.objects.select_for_update().filter(pk__in=ids).order_by("pk")
+        }
+        complaint = locked[complaint_id]
         method = getattr(complaint, name)
         if not can_proceed(method, check_conditions=True):
             raise TransitionNotAllowed(
@@ -154,19 +164,32 @@ def complaint_merge(
     *, complaint_id: int, actor: Actor, now: datetime, into_reference: str
 ) -> Complaint:
     into_reference = _required(into_reference, "into")
+    invalid = InvalidInput("into", _("Give the reference of another open case you handle."))
+    source = Complaint.objects.filter(pk=complaint_id).values("organisation_id").first()
+    # Only a case the actor may see: a reference outside their reach is "not found".
+    target_id = (
+        complaint_visible_queryset(user=actor.user)
+        .filter(reference=into_reference, organisation_id=source and source["organisation_id"])
+        .exclude(pk=complaint_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
 
     def apply(complaint: Complaint) -> dict[str, Any]:
-        target = Complaint.objects.filter(
-            reference=into_reference, organisation_id=complaint.organisation_id
-        ).first()
-        if target is None or target.pk == complaint.pk or target.status == Status.MERGED:
-            raise InvalidInput(
-                "into", _("Give the reference of another case of this organisation.")
-            )
+        target = Complaint.objects.filter(pk=target_id).first()  # locked by _run
+        if target is None or target.status not in OPEN_STATES:
+            raise invalid
         complaint.merged_into = target
         return {"into": target.reference}
 
-    return _run(complaint_id=complaint_id, name="merge", actor=actor, now=now, apply=apply)
+    return _run(
+        complaint_id=complaint_id,
+        name="merge",
+        actor=actor,
+        now=now,
+        apply=apply,
+        also_lock=target_id,
+    )
 
 
 def complaint_withdraw(
@@ -192,6 +215,7 @@ def complaint_extend(*, complaint_id: int, actor: Actor, now: datetime, reason: 
         deadline = complaint_deadline(complaint=complaint)
         complaint.due_date = deadline.due_date
         complaint.due_rule = deadline.rule
+        complaint.due_basis = deadline_basis(deadline)
         for flag, value in late_flags_to_clear(
             due_date=deadline.due_date, today=helsinki_date(now)
         ).items():

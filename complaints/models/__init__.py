@@ -1,4 +1,5 @@
 from complaints.models.complaint import Attachment, Complaint, Reply
+from complaints.models.documents import Document, Feedback
 from complaints.models.organisation import (
     ClosureDay,
     Organisation,
@@ -15,6 +16,8 @@ __all__ = [
     "ClosureDay",
     "Complaint",
     "DeadlineBreach",
+    "Document",
+    "Feedback",
     "Organisation",
     "ReferenceCounter",
     "Reply",

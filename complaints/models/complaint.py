@@ -108,6 +108,8 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     # --- deadline and flags --------------------------------------------------------------
     due_date = models.DateField(_("due date"))
     due_rule = models.CharField(_("due-date rule"), max_length=12, choices=DueRule.choices)
+    # How the due date came out: the nominal day and the days skipped (see workflow.deadlines).
+    due_basis = models.JSONField(_("due-date basis"), default=dict, blank=True)
     extended = models.BooleanField(_("extended"), default=False)
     extension_reason = models.TextField(_("reason for extension"), blank=True)
     overdue = models.BooleanField(_("overdue"), default=False)
@@ -319,7 +321,8 @@ class Reply(models.Model):
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
-    return f"attachments/{instance.complaint.reference}/{instance.sha256[:16]}"
+    """Stored under a random-looking name: the original name is kept only in the database."""
+    return f"attachments/{instance.complaint.reference}/{instance.sha256[:32]}"
 
 
 class Attachment(models.Model):
@@ -338,6 +341,9 @@ class Attachment(models.Model):
 
     class Meta:
         ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "sha256"], name="attachment_once_per_case")
+        ]
 
     def __str__(self) -> str:
         return self.original_name

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.http import Http404
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from complaints import clock
@@ -23,7 +26,15 @@ class PublicView(APIView):
     permission_classes = [permissions.AllowAny]
 
 
-class TrackView(PublicView):
+@method_decorator(never_cache, name="dispatch")
+class TrackingView(PublicView):
+    """Behind the tracking code: rate-limited per client address, never cached."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "track"
+
+
+class TrackView(TrackingView):
     @extend_schema(responses=TrackingSerializer)
     def get(self, request: Request, code: str) -> Response:
         complaint = tracked_complaint(code=code, what="api:track")
@@ -32,7 +43,7 @@ class TrackView(PublicView):
         return Response(TrackingSerializer(tracking_view(complaint)).data)
 
 
-class WithdrawView(PublicView):
+class WithdrawView(TrackingView):
     @extend_schema(request=WithdrawSerializer, responses=TrackingSerializer)
     def post(self, request: Request, code: str) -> Response:
         complaint = tracked_complaint(code=code, what="api:withdraw")

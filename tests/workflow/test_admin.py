@@ -6,7 +6,7 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from complaints.choices import EventKind, Status
-from complaints.models import CaseEvent, ServiceUnit, StaffMembership
+from complaints.models import AccessLogEntry, CaseEvent, ServiceUnit, StaffMembership
 from tests.factories import ComplaintFactory
 
 
@@ -34,21 +34,39 @@ def test_configuration_pages_render(superuser_client, name):
     assert superuser_client.get(reverse(f"admin:{name}")).status_code == 200
 
 
-def test_case_page_is_read_only_and_offers_transitions(superuser_client, org, handler):
-    complaint = ComplaintFactory.in_state(Status.RECEIVED, organisation=org)
-    page = superuser_client.get(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
-    assert page.status_code == 200
-    assert b'name="description"' not in page.content  # read-only: no input for it
-    assert superuser_client.get(reverse("admin:complaints_complaint_add")).status_code == 403
-
-
-def test_admin_transition_runs_the_service_and_records_the_event(client, org, handler):
+def _staff_handler(handler):
     handler.is_staff = True
     handler.save()
     handler.user_permissions.add(
         *Permission.objects.filter(codename__in=["view_complaint", "change_complaint"])
     )
-    client.force_login(handler)
+    return handler
+
+
+def test_case_page_is_read_only_logged_and_offers_transitions(client, org, handler):
+    client.force_login(_staff_handler(handler))
+    complaint = ComplaintFactory.in_state(Status.RECEIVED, organisation=org)
+    page = client.get(reverse("admin:complaints_complaint_change", args=[complaint.pk]))
+    assert page.status_code == 200
+    assert b'name="description"' not in page.content  # read-only: no input for it
+    assert b'value="accept"' in page.content
+    assert AccessLogEntry.objects.filter(complaint=complaint, what="admin:change").count() == 1
+    assert client.get(reverse("admin:complaints_complaint_add")).status_code == 403
+
+
+def test_cases_outside_the_users_reach_do_not_exist_in_the_admin(superuser_client, client, handler):
+    other = ComplaintFactory.in_state(Status.RECEIVED)  # another organisation
+    url = reverse("admin:complaints_complaint_change", args=[other.pk])
+    assert superuser_client.get(url).status_code == 302  # "does not exist"
+    client.force_login(_staff_handler(handler))
+    assert client.get(url).status_code == 302
+    listing = client.get(reverse("admin:complaints_complaint_changelist")).content.decode()
+    assert other.reference not in listing
+    assert not AccessLogEntry.objects.filter(complaint=other).exists()
+
+
+def test_admin_transition_runs_the_service_and_records_the_event(client, org, handler):
+    client.force_login(_staff_handler(handler))
     complaint = ComplaintFactory.in_state(Status.IN_HANDLING, organisation=org, handler=handler)
     url = reverse("admin:complaints_complaint_transition", args=[complaint.pk, "extend"])
 

@@ -450,7 +450,7 @@ def test_explanation_names_the_closure_day() -> None:
         received_on=date(2026, 11, 24), extended=False, closure_days=closure
     )
 
-    text = due_date_explain(deadline, language="fi", closure_names=closure)
+    text = due_date_explain(deadline, language="fi")
 
     assert "Henkilöstöpäivä" in text
     assert "29.12.2026" in text

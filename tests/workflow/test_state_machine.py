@@ -193,8 +193,8 @@ class WorkflowMachine(RuleBasedStateMachine):
             return NotPermitted
         if name == "approve_reply" and case.pending_by == who:
             return NotPermitted
-        if name == "merge" and (target is case or target.status == Status.MERGED):
-            return InvalidInput
+        if name == "merge" and (target is case or target.status not in OPEN_STATES):
+            return InvalidInput  # only into another open case
         return None
 
     def _transition(

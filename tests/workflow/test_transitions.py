@@ -459,7 +459,7 @@ def test_merge_into_another_case_of_the_same_organisation(
     assert not _events(target)
 
 
-@pytest.mark.parametrize("into", ["self", "other_org", "unknown", "", "merged"])
+@pytest.mark.parametrize("into", ["self", "other_org", "unknown", "", "merged", "closed"])
 def test_merge_requires_another_case_of_the_same_organisation(
     org: Any, unit: Any, handler: Any, into: str
 ) -> None:
@@ -473,6 +473,8 @@ def test_merge_requires_another_case_of_the_same_organisation(
         reference = foreign.reference
     elif into == "merged":
         reference = _case(org, unit, Status.MERGED).reference
+    elif into == "closed":
+        reference = _case(org, unit, Status.CLOSED).reference
     elif into == "unknown":
         reference = "KEMI-2026-999999"
     else:
@@ -486,6 +488,18 @@ def test_merge_requires_another_case_of_the_same_organisation(
     assert complaint.status == Status.IN_HANDLING
     assert complaint.merged_into_id is None
     assert not _events(complaint)
+
+
+def test_merge_target_must_be_within_the_users_reach(org: Any, unit: Any) -> None:
+    other_unit = ServiceUnitFactory(organisation=org)
+    scoped = staff_user("scoped", Role.HANDLER, organisation=org, units=[unit])
+    complaint = _case(org, unit, Status.IN_HANDLING)
+    hidden = _case(org, other_unit, Status.IN_HANDLING)
+
+    with pytest.raises(InvalidInput):
+        _run("merge", complaint, Actor.staff(scoped), into_reference=hidden.reference)
+    complaint.refresh_from_db()
+    assert complaint.merged_into_id is None
 
 
 # --- withdraw by the complainant --------------------------------------------------------------

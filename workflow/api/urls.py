@@ -1,10 +1,19 @@
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.throttling import ScopedRateThrottle
 
 from workflow.api import views
 
+
+class TokenView(ObtainAuthToken):
+    """Username and password for a token; rate-limited against password guessing."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", TokenView.as_view(), name="api-token"),
     path("complaints/", views.ComplaintCollectionView.as_view(), name="complaint-list"),
     path(
         "complaints/<str:reference>/",

@@ -18,8 +18,10 @@ from rest_framework import permissions, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from complaints import clock
@@ -32,7 +34,7 @@ from complaints.selectors import (
     complaint_timeline,
     complaint_visible_queryset,
 )
-from complaints.services import access_record
+from complaints.services import access_record, access_record_many
 from workflow.api.filters import QueueFilter
 from workflow.api.serializers import (
     ComplaintDetailSerializer,
@@ -87,10 +89,19 @@ class ComplaintCollectionView(GenericAPIView[Complaint]):
     filterset_class = QueueFilter
     pagination_class = QueuePagination
 
+    # JSON only: a form on another site cannot make a browser file a case here.
+    parser_classes = [JSONParser]
+    throttle_scope = "submit"
+
     def get_permissions(self) -> list[Any]:
         if self.request.method == "POST":
             return [permissions.AllowAny()]
         return [permissions.IsAuthenticated()]
+
+    def get_throttles(self) -> list[Any]:
+        if self.request.method == "POST" and not self.request.user.is_authenticated:
+            return [ScopedRateThrottle()]
+        return []
 
     def get_queryset(self) -> QuerySet[Complaint]:
         return complaint_visible_queryset(user=self.request.user).select_related(
@@ -105,7 +116,10 @@ class ComplaintCollectionView(GenericAPIView[Complaint]):
         responses=QueueItemSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
+        access_record_many(
+            complaints=page, actor=Actor.staff(request.user), at=clock.now(), what="api:queue"
+        )
         return self.get_paginated_response(QueueItemSerializer(page, many=True).data)
 
     @extend_schema(
@@ -129,7 +143,8 @@ class ComplaintCollectionView(GenericAPIView[Complaint]):
             submission=serializer.to_submission(),
             actor=actor,
             now=now,
-            submission_key=request.headers.get("Idempotency-Key") or None,
+            submission_key=_idempotency_key(request),
+            tracking_link=lambda code: request.build_absolute_uri(tracking_path(code)),
         )
         complaint = filed.complaint
         body = {
@@ -145,6 +160,15 @@ class ComplaintCollectionView(GenericAPIView[Complaint]):
             FiledSerializer(body).data,
             status=status.HTTP_201_CREATED if filed.created else status.HTTP_200_OK,
         )
+
+
+def _idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return None
+    if len(key) > 100 or not key.isprintable():
+        raise ValidationError({"Idempotency-Key": [_("Use at most 100 printable characters.")]})
+    return f"api:{key}"
 
 
 def _visible_or_404(request: Request, reference: str) -> Complaint:
@@ -173,6 +197,12 @@ class TransitionListView(APIView):
     @extend_schema(responses=TransitionSerializer(many=True))
     def get(self, request: Request, reference: str) -> Response:
         complaint = _visible_or_404(request, reference)
+        access_record(
+            complaint=complaint,
+            actor=Actor.staff(request.user),
+            at=clock.now(),
+            what="api:transitions",
+        )
         return Response(transitions_available(complaint=complaint, user=request.user))
 
 

@@ -1,0 +1,145 @@
+"""The complainant's private pages behind the tracking code."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from complaints import clock
+from complaints.actors import Actor
+from complaints.choices import OPEN_STATES, Status
+from complaints.models import Complaint, Document
+from public.forms import AttachmentsForm, WithdrawForm
+from public.ratelimits import limit
+from public.tracking import tracked_complaint, tracking_view
+from workflow.attachments import attachment_add
+from workflow.calendar import complaint_due_date_explanation
+from workflow.documents import document_ensure
+from workflow.errors import DomainError
+from workflow.transitions import complaint_withdraw
+
+TRACK_RATE = settings.RATE_LIMIT_TRACK
+ResponseT = TypeVar("ResponseT", bound=HttpResponseBase)
+
+
+def _private(response: ResponseT) -> ResponseT:
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _case_or_404(code: str, what: str) -> Complaint:
+    complaint = tracked_complaint(code=code, what=what)
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+def _page_context(complaint: Complaint, code: str, language: str) -> dict[str, Any]:
+    return {
+        "case": tracking_view(complaint),
+        "complaint": complaint,
+        "code": code,
+        "is_open": complaint.status in OPEN_STATES,
+        "replied": complaint.status in (Status.REPLIED, Status.CLOSED),
+        "explanation": complaint_due_date_explanation(complaint=complaint, language=language),
+        "authority": complaint.organisation.authority_name_in(language),
+        "attachments": complaint.attachments.all(),
+        "documents": complaint.documents.all(),
+    }
+
+
+@never_cache
+@limit(TRACK_RATE, method="GET")
+@limit(settings.RATE_LIMIT_SUBMIT, method="POST")
+def track(request: HttpRequest, code: str) -> HttpResponse:
+    complaint = _case_or_404(code, "page:track")
+    language = request.LANGUAGE_CODE[:2]
+    form = AttachmentsForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and complaint.status in OPEN_STATES and form.is_valid():
+        added = 0
+        for upload in form.cleaned_data["upload"]:
+            try:
+                attachment_add(
+                    complaint=complaint,
+                    name=upload.name,
+                    content=upload.read(),
+                    actor=Actor.complainant(),
+                    now=clock.now(),
+                )
+                added += 1
+            except DomainError as error:
+                form.add_error("upload", error.message)
+        if added and not form.errors:
+            messages.success(request, _("Your files were added to the case."))
+            return redirect("public:track", code=code)
+    context = _page_context(complaint, code, language) | {"form": form}
+    return _private(render(request, "public/track.html", context))
+
+
+@never_cache
+@limit(TRACK_RATE)
+def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    complaint = _case_or_404(code, "page:withdraw")
+    if complaint.status not in OPEN_STATES:
+        return redirect("public:track", code=code)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            complaint_withdraw(
+                complaint_id=complaint.pk,
+                actor=Actor.complainant(),
+                now=clock.now(),
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your muistutus has been withdrawn."))
+        return redirect("public:track", code=code)
+    return _private(
+        render(request, "public/withdraw.html", {"case": tracking_view(complaint), "form": form})
+    )
+
+
+@limit(TRACK_RATE)
+def document(request: HttpRequest, code: str, kind: str) -> FileResponse:
+    complaint = _case_or_404(code, f"page:document:{kind}")
+    if kind == Document.Kind.RECEIPT:
+        found: Document | None = document_ensure(
+            complaint=complaint, kind=Document.Kind.RECEIPT, now=clock.now()
+        )
+    else:
+        found = complaint.documents.filter(kind=kind).order_by("-version").first()
+    if found is None:
+        raise Http404
+    response = FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=f"{complaint.reference}-{found.kind}.pdf",
+        content_type="application/pdf",
+    )
+    return _private(response)
+
+
+@limit(TRACK_RATE)
+def attachment(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
+    complaint = _case_or_404(code, f"page:attachment:{attachment_id}")
+    found = complaint.attachments.filter(pk=attachment_id).first()
+    if found is None:
+        raise Http404
+    response = FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.original_name,
+        content_type=found.content_type,
+    )
+    return _private(response)
