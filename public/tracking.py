@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+from django.urls import reverse
 
 from complaints.actors import Actor
 from complaints.choices import EventKind, Status
 from complaints.clock import now as clock_now
-from complaints.models import Complaint
+from complaints.models import Complaint, Document
 from complaints.selectors import complaint_get_by_tracking_code, complaint_timeline
 from complaints.services import access_record
+from workflow.calendar import complaint_due_date_explanation
 
 
 def tracked_complaint(*, code: str, what: str) -> Complaint | None:
@@ -20,7 +24,28 @@ def tracked_complaint(*, code: str, what: str) -> Complaint | None:
     return complaint
 
 
-def tracking_view(complaint: Complaint) -> dict[str, Any]:
+def tracking_view(
+    complaint: Complaint,
+    *,
+    code: str,
+    language: str,
+    absolute: Callable[[str], str] = str,
+) -> dict[str, Any]:
+    """The complainant's view of the case; document and attachment links carry ``code``."""
+    documents = [
+        {
+            "kind": kind,
+            "url": absolute(reverse("public:document", kwargs={"code": code, "kind": kind})),
+        }
+        for kind in [
+            Document.Kind.RECEIPT,
+            *dict.fromkeys(
+                kind
+                for kind in complaint.documents.values_list("kind", flat=True)
+                if kind != Document.Kind.RECEIPT
+            ),
+        ]
+    ]
     return {
         "reference": complaint.reference,
         "status": complaint.status,
@@ -28,6 +53,9 @@ def tracking_view(complaint: Complaint) -> dict[str, Any]:
         "received_at": complaint.received_at,
         "received_on": complaint.received_on,
         "due_date": complaint.due_date,
+        "due_date_explanation": complaint_due_date_explanation(
+            complaint=complaint, language=language
+        ),
         "extended": complaint.extended,
         "overdue": complaint.overdue,
         "replied_at": complaint.replied_at,
@@ -36,6 +64,18 @@ def tracking_view(complaint: Complaint) -> dict[str, Any]:
             {"at": event.at, "event": event.kind, "label": str(EventKind(event.kind).label)}
             for event in complaint_timeline(complaint=complaint, public_only=True)
         ],
-        # Letters (receipt, extension notice, reply) join this list as they are generated.
-        "documents": [],
+        "documents": documents,
+        "attachments": [
+            {
+                "name": attachment.original_name,
+                "size": attachment.size,
+                "url": absolute(
+                    reverse(
+                        "public:attachment",
+                        kwargs={"code": code, "attachment_id": attachment.pk},
+                    )
+                ),
+            }
+            for attachment in complaint.attachments.all()
+        ],
     }

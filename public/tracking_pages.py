@@ -19,7 +19,7 @@ from complaints.models import Complaint, Document
 from public.forms import AttachmentsForm, WithdrawForm
 from public.ratelimits import limit
 from public.tracking import tracked_complaint, tracking_view
-from workflow.attachments import attachment_add
+from workflow.attachments import attachment_add_for_complainant
 from workflow.calendar import complaint_due_date_explanation
 from workflow.documents import document_ensure
 from workflow.errors import DomainError
@@ -45,7 +45,7 @@ def _case_or_404(code: str, what: str) -> Complaint:
 
 def _page_context(complaint: Complaint, code: str, language: str) -> dict[str, Any]:
     return {
-        "case": tracking_view(complaint),
+        "case": tracking_view(complaint, code=code, language=language),
         "complaint": complaint,
         "code": code,
         "is_open": complaint.status in OPEN_STATES,
@@ -68,12 +68,8 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
         added = 0
         for upload in form.cleaned_data["upload"]:
             try:
-                attachment_add(
-                    complaint=complaint,
-                    name=upload.name,
-                    content=upload.read(),
-                    actor=Actor.complainant(),
-                    now=clock.now(),
+                attachment_add_for_complainant(
+                    complaint=complaint, name=upload.name, content=upload.read(), now=clock.now()
                 )
                 added += 1
             except DomainError as error:
@@ -106,7 +102,14 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("Your muistutus has been withdrawn."))
         return redirect("public:track", code=code)
     return _private(
-        render(request, "public/withdraw.html", {"case": tracking_view(complaint), "form": form})
+        render(
+            request,
+            "public/withdraw.html",
+            {
+                "case": tracking_view(complaint, code=code, language=request.LANGUAGE_CODE[:2]),
+                "form": form,
+            },
+        )
     )
 
 

@@ -13,10 +13,10 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from complaints.actors import Actor
-from complaints.choices import EventKind
+from complaints.choices import OPEN_STATES, EventKind
 from complaints.models import Attachment, Complaint
 from complaints.services import event_record
-from workflow.errors import InvalidInput
+from workflow.errors import InvalidInput, TooLarge, TransitionNotAllowed
 
 # Detected type → what is stored as the content type. Extensions and browsers' claims are
 # not trusted; the bytes decide.
@@ -57,7 +57,7 @@ def attachment_add(
 ) -> Attachment:
     """Store one file with the case, or raise ``InvalidInput("file", ...)`` saying why not."""
     if len(content) > settings.ATTACHMENT_MAX_BYTES:
-        raise InvalidInput(
+        raise TooLarge(
             "file",
             _("%(name)s is too large: at most %(mb)d MB per file.")
             % {"name": name, "mb": settings.ATTACHMENT_MAX_BYTES // 1_000_000},
@@ -82,7 +82,7 @@ def attachment_add(
                 % {"count": settings.ATTACHMENT_MAX_FILES},
             )
         if (stored["total"] or 0) + len(content) > settings.ATTACHMENT_CASE_MAX_BYTES:
-            raise InvalidInput(
+            raise TooLarge(
                 "file",
                 _("The files of a case can take at most %(mb)d MB in all.")
                 % {"mb": settings.ATTACHMENT_CASE_MAX_BYTES // 1_000_000},
@@ -105,3 +105,16 @@ def attachment_add(
             data={"attachment": attachment.pk, "size": len(content)},
         )
     return attachment
+
+
+def attachment_add_for_complainant(
+    *, complaint: Complaint, name: str, content: bytes, now: datetime
+) -> Attachment:
+    """The complainant adds files through the tracking link while the case is open."""
+    if complaint.status not in OPEN_STATES:
+        raise TransitionNotAllowed(
+            _("Attachments can be added only while the case is open."), state=complaint.status
+        )
+    return attachment_add(
+        complaint=complaint, name=name, content=content, actor=Actor.complainant(), now=now
+    )

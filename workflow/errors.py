@@ -19,6 +19,10 @@ class InvalidInput(DomainError):
         self.field = field
 
 
+class TooLarge(InvalidInput):
+    """413: a file or the files of a case together are over the limit."""
+
+
 class TransitionNotAllowed(DomainError):
     """409: the transition cannot run from the case's current state."""
 

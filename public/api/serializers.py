@@ -16,6 +16,12 @@ class DocumentSerializer(serializers.Serializer[Any]):
     url = serializers.URLField()
 
 
+class AttachmentLinkSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    size = serializers.IntegerField()
+    url = serializers.URLField()
+
+
 class TrackingSerializer(serializers.Serializer[Any]):
     reference = serializers.CharField()
     status = serializers.CharField()
@@ -23,12 +29,18 @@ class TrackingSerializer(serializers.Serializer[Any]):
     received_at = serializers.DateTimeField()
     received_on = serializers.DateField()
     due_date = serializers.DateField()
+    due_date_explanation = serializers.CharField()
     extended = serializers.BooleanField()
     overdue = serializers.BooleanField()
     replied_at = serializers.DateTimeField(allow_null=True)
     merged_into = serializers.CharField(allow_null=True)
     timeline = TimelineSerializer(many=True)
     documents = DocumentSerializer(many=True)
+    attachments = AttachmentLinkSerializer(many=True)
+
+
+class AttachmentUploadSerializer(serializers.Serializer[Any]):
+    file = serializers.FileField()
 
 
 class WithdrawSerializer(serializers.Serializer[Any]):

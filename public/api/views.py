@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch
 from django.http import Http404
+from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions
+from rest_framework import permissions, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -15,9 +20,16 @@ from rest_framework.views import APIView
 
 from complaints import clock
 from complaints.actors import Actor
-from complaints.models import Organisation, ServiceUnit
-from public.api.serializers import OrganisationSerializer, TrackingSerializer, WithdrawSerializer
+from complaints.models import Complaint, Organisation, ServiceUnit
+from public.api.serializers import (
+    AttachmentLinkSerializer,
+    AttachmentUploadSerializer,
+    OrganisationSerializer,
+    TrackingSerializer,
+    WithdrawSerializer,
+)
 from public.tracking import tracked_complaint, tracking_view
+from workflow.attachments import attachment_add_for_complainant
 from workflow.transitions import complaint_withdraw
 
 
@@ -34,13 +46,22 @@ class TrackingView(PublicView):
     throttle_scope = "track"
 
 
+def _view(request: Request, complaint: Complaint, code: str) -> dict[str, Any]:
+    return tracking_view(
+        complaint,
+        code=code,
+        language=(get_language() or "fi")[:2],
+        absolute=request.build_absolute_uri,
+    )
+
+
 class TrackView(TrackingView):
     @extend_schema(responses=TrackingSerializer)
     def get(self, request: Request, code: str) -> Response:
         complaint = tracked_complaint(code=code, what="api:track")
         if complaint is None:
             raise Http404
-        return Response(TrackingSerializer(tracking_view(complaint)).data)
+        return Response(TrackingSerializer(_view(request, complaint, code)).data)
 
 
 class WithdrawView(TrackingView):
@@ -57,7 +78,33 @@ class WithdrawView(TrackingView):
             now=clock.now(),
             reason=data.validated_data["reason"],
         )
-        return Response(TrackingSerializer(tracking_view(updated)).data)
+        return Response(TrackingSerializer(_view(request, updated, code)).data)
+
+
+class AttachmentUploadView(TrackingView):
+    """``POST /api/v1/track/{code}/attachments/``: one file (multipart ``file``)."""
+
+    parser_classes = [MultiPartParser]
+    throttle_scope = "submit"
+
+    @extend_schema(request=AttachmentUploadSerializer, responses={201: AttachmentLinkSerializer})
+    def post(self, request: Request, code: str) -> Response:
+        complaint = tracked_complaint(code=code, what="api:attachment")
+        if complaint is None:
+            raise Http404
+        data = AttachmentUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        attachment = attachment_add_for_complainant(
+            complaint=complaint, name=upload.name, content=upload.read(), now=clock.now()
+        )
+        link = reverse("public:attachment", kwargs={"code": code, "attachment_id": attachment.pk})
+        body = {
+            "name": attachment.original_name,
+            "size": attachment.size,
+            "url": request.build_absolute_uri(link),
+        }
+        return Response(AttachmentLinkSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
 class OrganisationListView(PublicView):

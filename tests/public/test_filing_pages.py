@@ -15,8 +15,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture
-def web(client, org, unit, settings):
-    settings.RATE_LIMIT_SUBMIT = "1000/m"
+def web(client, org, unit):
     return client
 
 

@@ -14,11 +14,14 @@ from workflow.errors import (
     IdempotencyConflict,
     InvalidInput,
     NotPermitted,
+    TooLarge,
     TransitionNotAllowed,
 )
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, TooLarge):
+        return Response({exc.field: [exc.message]}, status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     if isinstance(exc, InvalidInput):
         return Response({exc.field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, TransitionNotAllowed):
