@@ -144,7 +144,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "staff:login"
+LOGIN_REDIRECT_URL = "staff:register"
+LOGOUT_REDIRECT_URL = "staff:login"
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "fi"

@@ -21,6 +21,7 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
+    path("staff/", include("workflow.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("public.urls")),
 ]

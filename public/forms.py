@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import FilerRole, Language, OnBehalfBasis, ReplyDelivery
 from complaints.models import Organisation
+from workflow.form_fields import MultipleFileField
 
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%y"]
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -266,22 +267,6 @@ class WithdrawForm(forms.Form):
         max_length=2000,
         required=False,
     )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)]
 
 
 class AttachmentsForm(forms.Form):

@@ -15,9 +15,10 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from complaints.actors import Actor
-from complaints.choices import ORAL_CHANNELS, Channel, EventKind, FilerRole, Status
+from complaints.choices import ORAL_CHANNELS, Channel, EventKind, FilerRole, Role, Status
 from complaints.clock import helsinki_date
 from complaints.models import Complaint, Feedback, Organisation, ServiceUnit
+from complaints.permissions import roles_of
 from complaints.services import (
     event_record,
     reference_allocate,
@@ -63,6 +64,8 @@ class Submission:
     received_on: date | None = None
     first_received_on: date | None = None
     oral_reason: str = ""
+    # Filed by the social ombudsman for the client, who consents to them following the case.
+    ombudsman_consent: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ def complaint_submit(
         raise InvalidInput("received_on", _("The day of arrival cannot be in the future."))
     _validate(organisation, submission, received_on=received_on)
 
+    assisted = submission.ombudsman_consent and Role.OMBUDSMAN in roles_of(actor.user)
     fingerprint = _fingerprint(organisation, submission) if submission_key else ""
     if submission_key:
         code = _keyed_tracking_code(submission_key, fingerprint)
@@ -174,6 +178,8 @@ def complaint_submit(
                 received_on=received_on,
                 first_received_on=submission.first_received_on,
                 created_by=actor.user,
+                assisted_by=actor.user if assisted else None,
+                ombudsman_consent=assisted,
                 submission_key=submission_key,
                 submission_fingerprint=fingerprint,
                 service_unit_id=submission.service_unit_id,

@@ -63,6 +63,8 @@ class SubmissionSerializer(serializers.Serializer[Submission]):
     received_on = serializers.DateField(required=False)
     first_received_on = serializers.DateField(required=False)
     oral_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    # The social ombudsman filing for a client who consents (ignored for anyone else).
+    ombudsman_consent = serializers.BooleanField(required=False, default=False)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not self.context.get("is_staff"):
