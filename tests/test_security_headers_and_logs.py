@@ -33,3 +33,10 @@ def test_django_request_log_records_are_redacted():
     )
     assert RedactTrackingCodes().filter(record)
     assert record.getMessage() == "Not Found: /track/[redacted]/"
+
+
+def test_pages_carry_a_strict_content_security_policy(client, db):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
