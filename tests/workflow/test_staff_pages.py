@@ -86,3 +86,22 @@ def test_others_get_404_and_anonymous_users_the_login_page(client, org):
     client.force_login(staff_user("admin", Role.ADMIN, organisation=org))
     assert client.get(reverse("staff:register")).status_code == 404
     assert client.get(reverse("staff:assisted")).status_code == 404
+
+
+def test_staff_who_see_the_case_download_its_files_others_get_404(client, api, org, unit, registry):
+    client.force_login(registry)
+    data = _form(org, unit) | {"attachments": [SimpleUploadedFile("skannaus.pdf", PDF)]}
+    client.post(reverse("staff:register"), data)
+    complaint = Complaint.objects.get()
+    attachment = complaint.attachments.get()
+    handler = staff_user("h", Role.HANDLER, organisation=org, all_units=True)
+    api.force_authenticate(handler)
+    detail = api.get(f"/api/v1/complaints/{complaint.reference}/").json()
+    url = detail["attachments"][0]["url"]
+    response = api.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    outsider = staff_user("x", Role.HANDLER)  # no membership: cannot see the case
+    api.force_authenticate(outsider)
+    assert api.get(url).status_code == 404
+    assert url.endswith(f"/attachments/{attachment.pk}/")

@@ -173,6 +173,7 @@ class ComplaintDetailSerializer(QueueItemSerializer):
     client = serializers.SerializerMethodField()
     filer = serializers.SerializerMethodField()
     replies = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
 
     class Meta(QueueItemSerializer.Meta):
         fields = [
@@ -203,6 +204,7 @@ class ComplaintDetailSerializer(QueueItemSerializer):
             "replied_at",
             "closed_at",
             "replies",
+            "attachments",
             "timeline",
         ]
 
@@ -232,6 +234,22 @@ class ComplaintDetailSerializer(QueueItemSerializer):
             "phone": complaint.filer_phone,
             "address": complaint.filer_address,
         }
+
+    def get_attachments(self, complaint: Complaint) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": attachment.pk,
+                "name": attachment.original_name,
+                "content_type": attachment.content_type,
+                "size": attachment.size,
+                "uploaded_at": attachment.uploaded_at,
+                "url": reverse(
+                    "complaint-attachment",
+                    kwargs={"reference": complaint.reference, "attachment_id": attachment.pk},
+                ),
+            }
+            for attachment in complaint.attachments.all()
+        ]
 
     def get_replies(self, complaint: Complaint) -> list[dict[str, Any]]:
         return [

@@ -21,6 +21,11 @@ urlpatterns = [
         name="complaint-detail",
     ),
     path(
+        "complaints/<str:reference>/attachments/<int:attachment_id>/",
+        views.AttachmentDownloadView.as_view(),
+        name="complaint-attachment",
+    ),
+    path(
         "complaints/<str:reference>/transitions/",
         views.TransitionListView.as_view(),
         name="complaint-transitions",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -234,3 +235,28 @@ class TransitionRunView(APIView):
             data=dict(data.validated_data),
         )
         return Response(_detail(request, updated, what=f"api:transition:{name}"))
+
+
+class AttachmentDownloadView(APIView):
+    """A file of the case, for staff who may see the case's content; 404 for anyone else."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request: Request, reference: str, attachment_id: int) -> FileResponse:
+        complaint = _visible_or_404(request, reference)
+        attachment = complaint.attachments.filter(pk=attachment_id).first()
+        if attachment is None or not can_see_content(request.user, complaint):
+            raise Http404
+        access_record(
+            complaint=complaint,
+            actor=Actor.staff(request.user),
+            at=clock.now(),
+            what=f"api:attachment:{attachment.pk}",
+        )
+        response = FileResponse(
+            attachment.file.open("rb"),
+            as_attachment=True,
+            filename=attachment.original_name,
+            content_type=attachment.content_type,
+        )
+        response["Cache-Control"] = "no-store"
+        return response
