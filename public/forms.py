@@ -78,17 +78,29 @@ class WhoForm(StepForm):
 
 
 class PartyForm(StepForm):
-    name = forms.CharField(label=_("Full name"), max_length=200)
+    """Contact details; ``autocomplete`` lets browsers fill in the filer's own (WCAG 1.3.5)."""
+
+    name = forms.CharField(
+        label=_("Full name"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     email = forms.EmailField(
         label=_("Email address (optional)"),
         required=False,
         help_text=_("We send only a notice and a link, never the content of the case."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.CharField(label=_("Phone number (optional)"), max_length=40, required=False)
+    phone = forms.CharField(
+        label=_("Phone number (optional)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
     address = forms.CharField(
         label=_("Postal address (optional)"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
         help_text=_("Needed if you want the reply by post."),
     )
 
@@ -103,6 +115,9 @@ class ClientForm(PartyForm):
             self.fields["email"].label = _("The client's email address (optional)")
             self.fields["phone"].label = _("The client's phone number (optional)")
             self.fields["address"].label = _("The client's postal address (optional)")
+            # Someone else's details: the browser must not fill in the filer's own.
+            for field in self.fields.values():
+                field.widget.attrs["autocomplete"] = "off"
 
 
 class FilerForm(PartyForm):

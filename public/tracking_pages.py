@@ -30,7 +30,9 @@ ResponseT = TypeVar("ResponseT", bound=HttpResponseBase)
 
 
 def _private(response: ResponseT) -> ResponseT:
-    response["Referrer-Policy"] = "no-referrer"
+    # same-origin (not no-referrer): the code may go back to this site only, and browsers
+    # keep sending a real Origin with form posts, which the CSRF check needs.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "no-store"
     return response

@@ -111,7 +111,7 @@ def test_the_tracking_url_opens_the_tracking_page(api, unit):
     assert page.status_code == 200
     assert page["Content-Type"].startswith("text/html")
     assert body["reference"] in page.content.decode()
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
     complaint = Complaint.objects.get(reference=body["reference"])
     assert complaint.access_log.filter(action=AccessAction.READ, what="page:track").count() == 1
 
