@@ -7,17 +7,23 @@ files are committed (fresh machines have no msgfmt), so they are checked against
 
 import ast
 import gettext
+import hashlib
+import os
 import re
+import shutil
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
+from django.core.management.commands import makemessages
 from django.utils import translation
 
 from complaints.choices import EventKind, Role, Status
 
-LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+LOCALE_DIR = PROJECT_DIR / "locale"
 LANGUAGES = ("fi", "sv", "en")
 TRANSLATED_LANGUAGES = ("fi", "sv")
 
@@ -115,9 +121,8 @@ def test_catalogue_exists(language):
     assert any(not entry.is_header for entry in po_parse(po_path(language)))
 
 
-@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
-def test_every_message_is_translated(language):
-    entries = po_parse(po_path(language))
+def untranslated(language: str, entries: list[Entry]) -> list[str]:
+    """Entries without a msgstr for every plural form of the language."""
     header = next(entry for entry in entries if entry.is_header)
     nplurals = int(re.search(r"nplurals\s*=\s*(\d+)", header.msgstr[0]).group(1))
     missing = []
@@ -127,6 +132,12 @@ def test_every_message_is_translated(language):
         expected_forms = set(range(nplurals)) if entry.msgid_plural is not None else {0}
         if set(entry.msgstr) != expected_forms or not entry.translated:
             missing.append(where(language, entry))
+    return missing
+
+
+@pytest.mark.parametrize("language", TRANSLATED_LANGUAGES)
+def test_every_message_is_translated(language):
+    missing = untranslated(language, po_parse(po_path(language)))
     assert not missing, "untranslated:\n" + "\n".join(missing)
 
 
@@ -201,3 +212,66 @@ def test_known_translations():
         assert translation.ngettext("%(count)d month", "%(count)d months", 1) == "%(count)d månad"
     with translation.override("en"):
         assert str(Status.RECEIVED.label) == "Received"
+
+
+def tree_checksum(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class MakeMessagesIntoLocalePaths(makemessages.Command):
+    """makemessages that writes only into settings.LOCALE_PATHS[0].
+
+    Run from the project root, the stock command also adds ./locale to its locale paths and
+    files every source file under the nearest locale/ above it, so setting LOCALE_PATHS alone
+    would still rewrite the real catalogues.
+    """
+
+    def find_files(self, root):
+        files = super().find_files(root)
+        self.locale_paths = [self.default_locale_path]
+        for file in files:
+            file.locale_dir = self.default_locale_path
+        return files
+
+
+def test_catalogues_contain_every_translatable_string(settings, tmp_path, monkeypatch):
+    """A string marked for translation in the code or templates but missing from the .po
+    files (or only fuzzily matched) fails here: run makemessages and translate it."""
+    tools = ("xgettext", "msguniq", "msgmerge")
+    absent = [tool for tool in tools if shutil.which(tool) is None]
+    if absent:
+        message = f"GNU gettext ({', '.join(absent)}) is not installed"
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"{message}, and REQUIRE_SERVICES=1 demands it")
+        pytest.skip(message)
+
+    before = tree_checksum(LOCALE_DIR)
+    tmp_locale = tmp_path / "locale"
+    shutil.copytree(LOCALE_DIR, tmp_locale)
+    settings.LOCALE_PATHS = [str(tmp_locale)]
+    monkeypatch.chdir(PROJECT_DIR)
+    command = MakeMessagesIntoLocalePaths()
+    call_command(
+        command,
+        locale=list(TRANSLATED_LANGUAGES),
+        ignore_patterns=[".venv/*", ".tools/*", "var/*", "tests/*"],
+        no_obsolete=True,
+        verbosity=0,
+    )
+    assert Path(command.default_locale_path) == tmp_locale
+    assert tree_checksum(LOCALE_DIR) == before, "makemessages touched the real locale/"
+
+    problems = []
+    for language in TRANSLATED_LANGUAGES:
+        entries = po_parse(tmp_locale / language / "LC_MESSAGES" / "django.po")
+        problems += untranslated(language, entries)
+        problems += [
+            f"{where(language, entry)} (fuzzy)" for entry in entries if "fuzzy" in entry.flags
+        ]
+    assert not problems, (
+        "strings missing from the catalogues (run makemessages, translate, compilemessages; "
+        "line numbers refer to the regenerated copy):\n" + "\n".join(problems)
+    )
