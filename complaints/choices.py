@@ -36,7 +36,7 @@ class OnBehalfBasis(models.TextChoices):
     CLIENT_UNABLE = "client_unable", _("The client cannot file it themselves")
     CLIENT_DECEASED = "client_deceased", _("The client has died")
     POWER_OF_ATTORNEY = "power_of_attorney", _("Power of attorney")
-    GUARDIAN = "guardian", _("Guardian")
+    GUARDIAN = "guardian", _("Guardian of a child under 18")
 
 
 class Channel(models.TextChoices):
