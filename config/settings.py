@@ -218,6 +218,10 @@ SPECTACULAR_SETTINGS = {
 # The lower tier of lateness: a case this many months past its due date is very overdue.
 VERY_OVERDUE_MONTHS_PAST_DUE = env.int("VERY_OVERDUE_MONTHS_PAST_DUE", default=1)
 DEADLINE_SWEEP_MINUTES = env.int("DEADLINE_SWEEP_MINUTES", default=5)
+# Reminders to the handler this many days before the due date.
+REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[7, 2])
+# The site's address for links in messages sent without a request (reminders).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10_000_000)
 ATTACHMENT_CASE_MAX_BYTES = env.int("ATTACHMENT_CASE_MAX_BYTES", default=50_000_000)
 ATTACHMENT_MAX_FILES = env.int("ATTACHMENT_MAX_FILES", default=20)

@@ -20,6 +20,7 @@ from complaints.actors import Actor
 from complaints.choices import OPEN_STATES, BreachTier, EventKind
 from complaints.clock import helsinki_date
 from complaints.models import CaseEvent, Complaint, DeadlineBreach
+from workflow.reminders import reminders_send
 
 SWEEP_BATCH = 5000
 
@@ -131,12 +132,14 @@ def _flag_batch(
 
 
 def deadlines_sweep(*, now: datetime, dry_run: bool = False) -> dict[str, object]:
-    """Flag what is late at ``now`` (Helsinki days): overdue the day after the due date,
-    very overdue a month past it. A second run at the same moment changes nothing."""
+    """Remind of what comes due, and flag what is late at ``now`` (Helsinki days): overdue the
+    day after the due date, very overdue a month past it. A second run at the same moment
+    changes nothing."""
     today = helsinki_date(now)
     return {
         "at": now.isoformat(),
         "dry_run": dry_run,
+        "reminded": reminders_send(now=now, dry_run=dry_run),
         "flagged_overdue": _flag(tier=BreachTier.OVERDUE, cutoff=today, now=now, dry_run=dry_run),
         "flagged_very_overdue": _flag(
             tier=BreachTier.VERY_OVERDUE,

@@ -7,7 +7,12 @@ from complaints.models.organisation import (
     ServiceUnit,
     StaffMembership,
 )
-from complaints.models.records import AccessLogEntry, CaseEvent, DeadlineBreach
+from complaints.models.records import (
+    AccessLogEntry,
+    CaseEvent,
+    DeadlineBreach,
+    DeadlineReminder,
+)
 
 __all__ = [
     "AccessLogEntry",
@@ -16,6 +21,7 @@ __all__ = [
     "ClosureDay",
     "Complaint",
     "DeadlineBreach",
+    "DeadlineReminder",
     "Document",
     "Feedback",
     "Organisation",

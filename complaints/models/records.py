@@ -92,3 +92,30 @@ class DeadlineBreach(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.tier} (due {self.due_date})"
+
+
+class DeadlineReminder(AppendOnly):
+    """A reminder sent before a due date: once per case, due date and lead time.
+
+    The due date is part of the key, so an extension (a new due date) gets its own reminders.
+    """
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="reminders")
+    due_date = models.DateField()
+    days_before = models.PositiveSmallIntegerField()
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("deadline reminder")
+        verbose_name_plural = _("deadline reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["complaint", "due_date", "days_before"], name="reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.days_before} d before {self.due_date}"

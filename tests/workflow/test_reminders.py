@@ -1,0 +1,102 @@
+"""Reminders before the due date: right days, once per due date and lead time, moved by an
+extension, to the handler or else the unit's responsible official."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from complaints.actors import Actor
+from complaints.choices import Role, Status
+from complaints.models import DeadlineReminder
+from notifications.models import Notification
+from tests.factories import ComplaintFactory, received_on, staff_user
+from workflow.sweeps import deadlines_sweep
+from workflow.transitions import complaint_extend
+
+HELSINKI = ZoneInfo("Europe/Helsinki")
+
+
+def _at(day: date, hour: int = 8) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=HELSINKI)
+
+
+def test_seven_and_two_days_before_once_each(org, unit):
+    handler = staff_user("h", Role.HANDLER, organisation=org, all_units=True)
+    handler.email = "kasittelija@example.fi"
+    handler.save()
+    complaint = ComplaintFactory.in_state(
+        Status.IN_HANDLING,
+        organisation=org,
+        service_unit=unit,
+        handler=handler,
+        received_at=received_on(date(2026, 11, 2)),
+    )
+    assert complaint.due_date == date(2026, 12, 2)
+
+    assert deadlines_sweep(now=_at(date(2026, 11, 24)))["reminded"] == 0  # 8 days before
+    assert deadlines_sweep(now=_at(date(2026, 11, 25)))["reminded"] == 1  # 7 days before
+    assert deadlines_sweep(now=_at(date(2026, 11, 25), 9))["reminded"] == 0  # once
+    assert deadlines_sweep(now=_at(date(2026, 11, 29)))["reminded"] == 0
+    assert deadlines_sweep(now=_at(date(2026, 11, 30)))["reminded"] == 1  # 2 days before
+    assert deadlines_sweep(now=_at(date(2026, 12, 1)))["reminded"] == 0
+    assert list(DeadlineReminder.objects.values_list("days_before", flat=True).order_by("pk")) == [
+        7,
+        2,
+    ]
+    notices = Notification.objects.filter(recipient="kasittelija@example.fi")
+    assert notices.count() == 2
+    assert all(complaint.reference in n.subject for n in notices)
+    assert all(complaint.description not in n.body_text for n in notices)
+
+
+def test_a_case_due_tomorrow_gets_only_the_nearest_reminder(org, unit):
+    official = staff_user("vastuu", Role.APPROVER, organisation=org)
+    official.email = "vastuuhenkilo@example.fi"
+    official.save()
+    unit.responsible_official = official
+    unit.save()
+    ComplaintFactory.in_state(
+        Status.RECEIVED,
+        organisation=org,
+        service_unit=unit,
+        received_at=received_on(date(2026, 11, 2)),
+    )
+    result = deadlines_sweep(now=_at(date(2026, 12, 1)))
+    assert result["reminded"] == 1
+    assert DeadlineReminder.objects.get().days_before == 2
+    assert Notification.objects.get().recipient == "vastuuhenkilo@example.fi"
+
+
+def test_an_extension_brings_new_reminders_for_the_new_date(org, unit, handler):
+    complaint = ComplaintFactory.in_state(
+        Status.IN_HANDLING,
+        organisation=org,
+        service_unit=unit,
+        handler=handler,
+        received_at=received_on(date(2026, 11, 2)),
+    )
+    deadlines_sweep(now=_at(date(2026, 11, 25)))
+    complaint_extend(
+        complaint_id=complaint.pk,
+        actor=Actor.staff(handler),
+        now=_at(date(2026, 11, 26)),
+        reason="Laajempi selvitys",
+    )
+    assert deadlines_sweep(now=_at(date(2026, 12, 26)))["reminded"] == 0
+    result = deadlines_sweep(now=_at(date(2026, 12, 28)))  # due Sat 2.1.2027 → Mon 4.1.2027
+    assert result["reminded"] == 1
+    assert set(DeadlineReminder.objects.values_list("due_date", flat=True)) == {
+        date(2026, 12, 2),
+        date(2027, 1, 4),
+    }
+
+
+def test_dry_run_counts_without_reminding(org, unit, handler):
+    ComplaintFactory.in_state(
+        Status.IN_HANDLING,
+        organisation=org,
+        service_unit=unit,
+        handler=handler,
+        received_at=received_on(date(2026, 11, 2)),
+    )
+    assert deadlines_sweep(now=_at(date(2026, 11, 25)), dry_run=True)["reminded"] == 1
+    assert not DeadlineReminder.objects.exists()

@@ -1,0 +1,108 @@
+"""Reminders before the due date to whoever holds the case, once per due date and lead time."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from complaints.choices import OPEN_STATES
+from complaints.clock import helsinki_date
+from complaints.models import Complaint, DeadlineReminder
+from notifications.services import notification_queue
+
+FIELDS = (
+    "id",
+    "reference",
+    "due_date",
+    "handler_id",
+    "handler__email",
+    "service_unit__responsible_official_id",
+    "service_unit__responsible_official__email",
+)
+
+
+def _windows(today: date) -> list[tuple[int, date, date]]:
+    """(lead days, earliest due, latest due): each case falls in one window only, so a case
+    due in 1 day gets the 2-day reminder, not also the 7-day one."""
+    leads = sorted(set(settings.REMINDER_DAYS_BEFORE))
+    windows = []
+    for index, days in enumerate(leads):
+        earliest = today if index == 0 else today + timedelta(days=leads[index - 1] + 1)
+        windows.append((days, earliest, today + timedelta(days=days)))
+    return windows
+
+
+def _candidates(days: int, earliest: date, latest: date) -> QuerySet[Complaint]:
+    sent = DeadlineReminder.objects.filter(
+        complaint=OuterRef("pk"), due_date=OuterRef("due_date"), days_before=days
+    )
+    return Complaint.objects.filter(
+        status__in=OPEN_STATES, due_date__gte=earliest, due_date__lte=latest
+    ).exclude(Exists(sent))
+
+
+def reminders_send(*, now: datetime, dry_run: bool = False) -> int:
+    """Remind the handler (or the unit's responsible official) of cases coming due."""
+    today = helsinki_date(now)
+    total = 0
+    for days, earliest, latest in _windows(today):
+        candidates = _candidates(days, earliest, latest)
+        if dry_run:
+            total += candidates.count()
+            continue
+        with transaction.atomic():
+            if connection.features.has_select_for_update_skip_locked:
+                candidates = candidates.select_for_update(skip_locked=True, of=("self",))
+            rows = list(candidates.order_by("due_date", "id").values(*FIELDS))
+            DeadlineReminder.objects.bulk_create(
+                [
+                    DeadlineReminder(
+                        complaint_id=row["id"],
+                        due_date=row["due_date"],
+                        days_before=days,
+                        recipient_id=row["handler_id"]
+                        or row["service_unit__responsible_official_id"],
+                        sent_at=now,
+                    )
+                    for row in rows
+                ],
+                ignore_conflicts=True,
+            )
+            for row in rows:
+                _notify(row, days=days, now=now)
+        total += len(rows)
+    return total
+
+
+def _notify(row: dict[str, Any], *, days: int, now: datetime) -> None:
+    recipient = row["handler__email"] or row["service_unit__responsible_official__email"]
+    if not recipient:
+        return
+    context = {
+        "reference": row["reference"],
+        "due_date": row["due_date"],
+        "days": days,
+        "url": settings.SITE_URL + reverse("admin:complaints_complaint_change", args=[row["id"]]),
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Reminder: muistutus %(reference)s is due on %(due)s") % {
+            "reference": row["reference"],
+            "due": f"{row['due_date']:%d.%m.%Y}",
+        }
+        body = render_to_string("email/reminder.txt", context)
+    notification_queue(
+        recipient=recipient,
+        subject=subject,
+        body_text=body,
+        language=settings.LANGUAGE_CODE,
+        dedupe_key=f"complaint:{row['id']}:reminder:{row['due_date']}:{days}",
+        now=now,
+    )
