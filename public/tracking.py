@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.http import Http404
 from django.urls import reverse
 
 from complaints.actors import Actor
@@ -21,6 +22,13 @@ def tracked_complaint(*, code: str, what: str) -> Complaint | None:
     complaint = complaint_get_by_tracking_code(code=code)
     if complaint is not None:
         access_record(complaint=complaint, actor=Actor.complainant(), at=clock_now(), what=what)
+    return complaint
+
+
+def tracked_complaint_or_404(*, code: str, what: str) -> Complaint:
+    complaint = tracked_complaint(code=code, what=what)
+    if complaint is None:
+        raise Http404
     return complaint
 
 

@@ -18,7 +18,7 @@ from complaints.choices import OPEN_STATES, Status
 from complaints.models import Complaint, Document
 from public.forms import AttachmentsForm, WithdrawForm
 from public.ratelimits import limit
-from public.tracking import tracked_complaint, tracking_view
+from public.tracking import tracked_complaint_or_404, tracking_view
 from workflow.attachments import attachment_add_for_complainant
 from workflow.calendar import complaint_due_date_explanation
 from workflow.documents import document_ensure
@@ -36,13 +36,6 @@ def _private(response: ResponseT) -> ResponseT:
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _case_or_404(code: str, what: str) -> Complaint:
-    complaint = tracked_complaint(code=code, what=what)
-    if complaint is None:
-        raise Http404
-    return complaint
 
 
 def _page_context(complaint: Complaint, code: str, language: str) -> dict[str, Any]:
@@ -63,7 +56,7 @@ def _page_context(complaint: Complaint, code: str, language: str) -> dict[str, A
 @limit(TRACK_RATE, method="GET")
 @limit(settings.RATE_LIMIT_SUBMIT, method="POST")
 def track(request: HttpRequest, code: str) -> HttpResponse:
-    complaint = _case_or_404(code, "page:track")
+    complaint = tracked_complaint_or_404(code=code, what="page:track")
     language = request.LANGUAGE_CODE[:2]
     form = AttachmentsForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and complaint.status in OPEN_STATES and form.is_valid():
@@ -86,7 +79,7 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 @limit(TRACK_RATE)
 def withdraw(request: HttpRequest, code: str) -> HttpResponse:
-    complaint = _case_or_404(code, "page:withdraw")
+    complaint = tracked_complaint_or_404(code=code, what="page:withdraw")
     if complaint.status not in OPEN_STATES:
         return redirect("public:track", code=code)
     form = WithdrawForm(request.POST or None)
@@ -117,7 +110,7 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
 
 @limit(TRACK_RATE)
 def document(request: HttpRequest, code: str, kind: str) -> FileResponse:
-    complaint = _case_or_404(code, f"page:document:{kind}")
+    complaint = tracked_complaint_or_404(code=code, what=f"page:document:{kind}")
     if kind == Document.Kind.RECEIPT:
         found: Document | None = document_ensure(
             complaint=complaint, kind=Document.Kind.RECEIPT, now=clock.now()
@@ -137,7 +130,7 @@ def document(request: HttpRequest, code: str, kind: str) -> FileResponse:
 
 @limit(TRACK_RATE)
 def attachment(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
-    complaint = _case_or_404(code, f"page:attachment:{attachment_id}")
+    complaint = tracked_complaint_or_404(code=code, what=f"page:attachment:{attachment_id}")
     found = complaint.attachments.filter(pk=attachment_id).first()
     if found is None:
         raise Http404

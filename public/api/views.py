@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import Http404
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
@@ -28,7 +27,7 @@ from public.api.serializers import (
     TrackingSerializer,
     WithdrawSerializer,
 )
-from public.tracking import tracked_complaint, tracking_view
+from public.tracking import tracked_complaint_or_404, tracking_view
 from workflow.attachments import attachment_add_for_complainant
 from workflow.transitions import complaint_withdraw
 
@@ -58,18 +57,14 @@ def _view(request: Request, complaint: Complaint, code: str) -> dict[str, Any]:
 class TrackView(TrackingView):
     @extend_schema(responses=TrackingSerializer)
     def get(self, request: Request, code: str) -> Response:
-        complaint = tracked_complaint(code=code, what="api:track")
-        if complaint is None:
-            raise Http404
+        complaint = tracked_complaint_or_404(code=code, what="api:track")
         return Response(TrackingSerializer(_view(request, complaint, code)).data)
 
 
 class WithdrawView(TrackingView):
     @extend_schema(request=WithdrawSerializer, responses=TrackingSerializer)
     def post(self, request: Request, code: str) -> Response:
-        complaint = tracked_complaint(code=code, what="api:withdraw")
-        if complaint is None:
-            raise Http404
+        complaint = tracked_complaint_or_404(code=code, what="api:withdraw")
         data = WithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         updated = complaint_withdraw(
@@ -89,9 +84,7 @@ class AttachmentUploadView(TrackingView):
 
     @extend_schema(request=AttachmentUploadSerializer, responses={201: AttachmentLinkSerializer})
     def post(self, request: Request, code: str) -> Response:
-        complaint = tracked_complaint(code=code, what="api:attachment")
-        if complaint is None:
-            raise Http404
+        complaint = tracked_complaint_or_404(code=code, what="api:attachment")
         data = AttachmentUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         upload = data.validated_data["file"]
