@@ -15,11 +15,18 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 
-from complaints.models import Complaint, Document
+from complaints.choices import FilerRole
+from complaints.clock import helsinki_date
+from complaints.models import Complaint, Document, Reply
 from workflow.calendar import complaint_due_date_explanation
 
-TEMPLATES = {Document.Kind.RECEIPT: "pdf/receipt.html"}
+TEMPLATES = {
+    Document.Kind.RECEIPT: "pdf/receipt.html",
+    Document.Kind.REPLY: "pdf/reply.html",
+    Document.Kind.EXTENSION_NOTICE: "pdf/extension_notice.html",
+}
 
 
 def pdf_render(*, template: str, context: dict[str, Any], language: str) -> bytes:
@@ -30,8 +37,23 @@ def pdf_render(*, template: str, context: dict[str, Any], language: str) -> byte
     return bytes(HTML(string=html).write_pdf())
 
 
-def _receipt_context(complaint: Complaint) -> dict[str, Any]:
+def _context(complaint: Complaint, now: datetime) -> dict[str, Any]:
+    """What every letter may show; the templates pick their part."""
+    language = complaint.language
+    organisation = complaint.organisation
+    approved = complaint.replies.filter(decision=Reply.Decision.APPROVED).first()
+    signer = approved.decided_by if approved else None
+    to_filer = complaint.filer_role != FilerRole.CLIENT and complaint.consent_reply_to_filer
     return {
+        "date": helsinki_date(now),
+        "recipient_name": complaint.filer_name if to_filer else complaint.client_name,
+        "recipient_address": complaint.filer_address if to_filer else complaint.client_address,
+        "reply": approved,
+        "signer_name": (signer.get_full_name() or signer.get_username()) if signer else "",
+        "signer_title": _signer_title(complaint, signer),
+        "authority_name": organisation.authority_name_in(language),
+        "authority_address": organisation.authority_address,
+        "authority_url": organisation.authority_url,
         "case": complaint,
         "organisation": complaint.organisation,
         "unit_name": complaint.service_unit.name_in(complaint.language)
@@ -44,6 +66,20 @@ def _receipt_context(complaint: Complaint) -> dict[str, Any]:
     }
 
 
+def _signer_title(complaint: Complaint, signer: Any) -> str:
+    if signer is None:
+        return ""
+    unit = complaint.service_unit
+    with translation.override(complaint.language):
+        if unit is not None and unit.responsible_official_id == signer.pk:
+            return str(
+                _("Responsible official, %(unit)s") % {"unit": unit.name_in(complaint.language)}
+            )
+        if complaint.organisation.leading_official_id == signer.pk:
+            return str(_("Leading social welfare official"))
+        return str(_("Approver"))
+
+
 def document_ensure(*, complaint: Complaint, kind: Document.Kind, now: datetime) -> Document:
     """The case's document of ``kind`` (its first version), generated if it does not exist."""
     existing = Document.objects.filter(complaint=complaint, kind=kind).order_by("-version").first()
@@ -51,7 +87,7 @@ def document_ensure(*, complaint: Complaint, kind: Document.Kind, now: datetime)
         return existing
     content = pdf_render(
         template=TEMPLATES[kind],
-        context=_receipt_context(complaint),
+        context=_context(complaint, now),
         language=complaint.language,
     )
     digest = hashlib.sha256(content).hexdigest()
@@ -76,3 +112,11 @@ def document_ensure(*, complaint: Complaint, kind: Document.Kind, now: datetime)
         document.file.delete(save=False)
         return Document.objects.get(complaint=complaint, kind=kind, version=1)
     return document
+
+
+def document_generate(*, complaint_id: int, kind: str, now: datetime) -> Document:
+    """The task's service: load the case and ensure its document (idempotent)."""
+    complaint = Complaint.objects.select_related("organisation", "service_unit").get(
+        pk=complaint_id
+    )
+    return document_ensure(complaint=complaint, kind=Document.Kind(kind), now=now)

@@ -19,7 +19,7 @@ from django_fsm import can_proceed, has_transition_perm
 from complaints.actors import Actor
 from complaints.choices import OPEN_STATES, EventKind, Role, Status
 from complaints.clock import helsinki_date
-from complaints.models import Complaint, Reply, ServiceUnit
+from complaints.models import Complaint, Document, Reply, ServiceUnit
 from complaints.permissions import can_run, role_reaches, roles_of
 from complaints.selectors import complaint_visible_queryset
 from complaints.services import event_record
@@ -27,6 +27,7 @@ from workflow.calendar import complaint_deadline
 from workflow.deadlines import deadline_basis
 from workflow.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from workflow.sweeps import breaches_record_on_exit, late_flags_to_clear
+from workflow.tasks import document_generate_on_commit
 
 # What the complainant may do through the tracking link; everything else needs a staff user.
 COMPLAINANT_TRANSITIONS = frozenset({"withdraw"})
@@ -216,6 +217,7 @@ def complaint_extend(*, complaint_id: int, actor: Actor, now: datetime, reason: 
         complaint.due_date = deadline.due_date
         complaint.due_rule = deadline.rule
         complaint.due_basis = deadline_basis(deadline)
+        document_generate_on_commit(complaint_id=complaint.pk, kind=Document.Kind.EXTENSION_NOTICE)
         for flag, value in late_flags_to_clear(
             due_date=deadline.due_date, today=helsinki_date(now)
         ).items():
@@ -268,6 +270,7 @@ def complaint_approve_reply(*, complaint_id: int, actor: Actor, now: datetime) -
         reply.decided_at = now
         reply.save(update_fields=["decision", "decided_by", "decided_at"])
         complaint.replied_at = now
+        document_generate_on_commit(complaint_id=complaint.pk, kind=Document.Kind.REPLY)
         return {"version": reply.version, "late": helsinki_date(now) > complaint.due_date}
 
     return _run(complaint_id=complaint_id, name="approve_reply", actor=actor, now=now, apply=apply)
