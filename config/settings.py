@@ -126,6 +126,8 @@ else:
     }
     CELERY_BROKER_URL = "filesystem://"
     _queue = DATA_DIR / "broker" / "queue"
+    for _folder in (_queue, DATA_DIR / "broker" / "processed"):
+        _folder.mkdir(parents=True, exist_ok=True)  # any process may be the first to send
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
