@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 from rest_framework import status
 from rest_framework.response import Response
@@ -34,7 +35,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response({"detail": exc.message}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, ConcurrentTransition):
         return Response(
-            {"detail": "The case changed meanwhile; reload it.", "state": ""},
+            {"detail": _("The case changed meanwhile; reload it."), "state": ""},
             status=status.HTTP_409_CONFLICT,
         )
     if isinstance(exc, DomainError):  # pragma: no cover - every subclass is mapped above
