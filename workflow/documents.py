@@ -26,6 +26,7 @@ TEMPLATES = {
     Document.Kind.RECEIPT: "pdf/receipt.html",
     Document.Kind.REPLY: "pdf/reply.html",
     Document.Kind.EXTENSION_NOTICE: "pdf/extension_notice.html",
+    Document.Kind.TRANSFER_NOTICE: "pdf/transfer_notice.html",
 }
 
 

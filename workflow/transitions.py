@@ -156,6 +156,7 @@ def complaint_transfer(
     def apply(complaint: Complaint) -> dict[str, Any]:
         complaint.transfer_target = target
         complaint.transfer_reason = reason
+        document_generate_on_commit(complaint_id=complaint.pk, kind=Document.Kind.TRANSFER_NOTICE)
         return {"target": target}
 
     return _run(complaint_id=complaint_id, name="transfer", actor=actor, now=now, apply=apply)

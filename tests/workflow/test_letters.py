@@ -141,3 +141,21 @@ def test_the_complainant_fetches_the_reply_through_the_tracking_link(api, org, u
     response = api.get(reply_links[0])
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
+
+
+def test_transfer_makes_a_notice_naming_the_target_and_the_reason(org, unit, handler):
+    from workflow.transitions import complaint_transfer
+
+    complaint = ComplaintFactory.in_state(Status.RECEIVED, organisation=org, service_unit=unit)
+    complaint_transfer(
+        complaint_id=complaint.pk,
+        actor=Actor.staff(handler),
+        now=NOW,
+        target="Potilasasiavastaava, hyvinvointialue",
+        reason="Asia koskee terveydenhuoltoa.",
+    )
+    document_generate_task(complaint_id=complaint.pk, kind="transfer_notice")
+    text = _text(Document.objects.get(complaint=complaint, kind="transfer_notice"))
+    assert "Potilasasiavastaava, hyvinvointialue" in text
+    assert "Asia koskee terveydenhuoltoa." in text
+    assert complaint.reference in text
