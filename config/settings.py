@@ -6,6 +6,9 @@ Embedded defaults (no environment at all): SQLite in WAL mode and Celery's
 docs/settings.md; a test keeps the two in step.
 """
 
+import contextlib
+import os
+import secrets
 from pathlib import Path
 
 import django_stubs_ext
@@ -21,18 +24,26 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="") or (
-    "insecure-development-only-key-" + "x" * 40 if DEBUG else ""
-)
-if not SECRET_KEY:
-    from django.core.exceptions import ImproperlyConfigured
+DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-    raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
+
+def _data_dir_secret_key() -> str:
+    """Without SECRET_KEY: a random key made once and kept in DATA_DIR (mode 600), so every
+    process sharing the data (web, worker, management commands) signs alike. Never in git."""
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        with contextlib.suppress(FileExistsError):
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w") as handle:
+                handle.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
+
+
+SECRET_KEY = env.str("SECRET_KEY", default="") or _data_dir_secret_key()
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "var"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
