@@ -77,3 +77,25 @@ def approver(org: Any) -> Any:
 @pytest.fixture
 def approver2(org: Any) -> Any:
     return staff_user("approver2", Role.APPROVER, organisation=org, all_units=True)
+
+
+@pytest.fixture
+def filed(org: Any, unit: Any) -> Any:
+    """A muistutus filed online by the client: ``.complaint`` and its ``.tracking_code``."""
+    from complaints import clock
+    from complaints.actors import Actor
+    from workflow.intake import Party, Submission, complaint_submit
+
+    return complaint_submit(
+        organisation=org,
+        submission=Submission(
+            description="Kohtelu",
+            filer_role="client",
+            client=Party(name="Maija"),
+            language="fi",
+            reply_delivery="online",
+            service_unit_id=unit.pk,
+        ),
+        actor=Actor.complainant(),
+        now=clock.now(),
+    )

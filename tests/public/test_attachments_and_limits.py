@@ -1,35 +1,13 @@
 """Attachments through the API (types from content, 413 over the limit) and rate limits."""
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from complaints.choices import Status
 from complaints.models import Attachment, Complaint
-from workflow.intake import Party, Submission, complaint_submit
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-@pytest.fixture
-def filed(org, unit):
-    from complaints import clock
-    from complaints.actors import Actor
-
-    return complaint_submit(
-        organisation=org,
-        submission=Submission(
-            description="Kohtelu",
-            filer_role="client",
-            client=Party(name="Maija"),
-            language="fi",
-            reply_delivery="online",
-            service_unit_id=unit.pk,
-        ),
-        actor=Actor.complainant(),
-        now=clock.now(),
-    )
 
 
 def _upload(api, code, name, content):

@@ -107,26 +107,10 @@ def test_extension_makes_a_notice_with_the_reason_and_the_new_date(
     assert "4.1.2027" in text  # 2.1.2027 is a Saturday
 
 
-def test_the_complainant_fetches_the_reply_through_the_tracking_link(api, org, unit, handler):
+def test_the_complainant_fetches_the_reply_through_the_tracking_link(api, filed, handler, approver):
     from complaints import clock
-    from tests.factories import staff_user
-    from workflow.intake import Party, Submission, complaint_submit
     from workflow.transitions import complaint_accept, complaint_submit_reply
 
-    filed = complaint_submit(
-        organisation=org,
-        submission=Submission(
-            description="Kohtelu",
-            filer_role="client",
-            client=Party(name="Maija"),
-            language="fi",
-            reply_delivery="online",
-            service_unit_id=unit.pk,
-        ),
-        actor=Actor.complainant(),
-        now=clock.now(),
-    )
-    approver = staff_user("hyv", "approver", organisation=org, all_units=True)
     case_id = filed.complaint.pk
     complaint_accept(complaint_id=case_id, actor=Actor.staff(handler), now=clock.now())
     complaint_submit_reply(
