@@ -90,6 +90,18 @@ class EventKind(models.TextChoices):
     ATTACHMENT_ADDED = "attachment_added", _("Attachment added")
     OVERDUE = "overdue", _("Reply is late")
     VERY_OVERDUE = "very_overdue", _("Reply is very late")
+    NOTE = "note", _("Internal note")
+    REPLY_DRAFTED = "reply_drafted", _("Reply draft saved")
+    STATEMENT_REQUESTED = "statement_requested", _("Statement requested")
+    STATEMENT_ANSWERED = "statement_answered", _("Statement received")
+    STATEMENT_OVERDUE = "statement_overdue", _("Statement is late")
+    ESCALATED_INTERNALLY = "escalated_internally", _("Escalated to the leading official")
+    DISSATISFIED = "dissatisfied", _("Complainant still dissatisfied")
+    AUTHORITY_REQUEST = "authority_request", _("Supervisory authority asked for a statement")
+    AUTHORITY_STATEMENT = "authority_statement", _("Statement sent to the supervisory authority")
+    REPORTED_BACK = "reported_back", _("Reported back to the supervisory authority")
+    DOCUMENT_ISSUED = "document_issued", _("Letter issued")
+    ANONYMISED = "anonymised", _("Anonymised after the retention period")
 
 
 # Events the complainant sees on the tracking page; the rest are internal.
@@ -106,6 +118,7 @@ PUBLIC_EVENT_KINDS = frozenset(
         EventKind.DUE_DATE_CHANGED,
         EventKind.OVERDUE,
         EventKind.ATTACHMENT_ADDED,
+        EventKind.DISSATISFIED,
     }
 )
 

@@ -1,6 +1,7 @@
 """Who may see a case and who may run which transition on it.
 
-Roles are auth groups (``Role``); their reach is the user's ``StaffMembership`` rows:
+Roles are auth groups (``Role``); their reach is the user's ``StaffMembership`` rows, each of
+which may narrow the roles that apply in its organisation:
 handlers and approvers reach the cases of their units (or every unit, with ``all_units``)
 and the cases assigned to them; registry staff the cases they registered; the social
 ombudsman the cases they assisted with the client's consent (read-only). Administrators
@@ -10,6 +11,7 @@ configure; they see no case content through the API.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Model, Q
@@ -48,35 +50,59 @@ def roles_of(user: Any) -> frozenset[str]:
     return cached
 
 
-def memberships_of(user: Any) -> dict[int, tuple[bool, frozenset[int]]]:
-    """organisation id → (all units?, unit ids), cached on the user object."""
-    cached: dict[int, tuple[bool, frozenset[int]]] | None = getattr(
-        user, "_muistutus_memberships", None
-    )
+@dataclass(frozen=True)
+class Reach:
+    """One membership: which units, and which of the user's roles apply in that organisation."""
+
+    all_units: bool
+    units: frozenset[int]
+    roles: frozenset[str] | None  # None: every role the user has
+
+    def allows(self, role: str) -> bool:
+        return self.roles is None or role in self.roles
+
+
+def memberships_of(user: Any) -> dict[int, Reach]:
+    """organisation id → the user's reach there, cached on the user object."""
+    cached: dict[int, Reach] | None = getattr(user, "_muistutus_memberships", None)
     if cached is None:
         from complaints.models import StaffMembership
 
         cached = {}
         for membership in StaffMembership.objects.filter(user=user).prefetch_related("units"):
-            units = frozenset(unit.pk for unit in membership.units.all())
-            cached[membership.organisation_id] = (membership.all_units, units)
+            cached[membership.organisation_id] = Reach(
+                all_units=membership.all_units,
+                units=frozenset(unit.pk for unit in membership.units.all()),
+                roles=frozenset(membership.roles) if membership.roles else None,
+            )
         user._muistutus_memberships = cached
     return cached
 
 
-def _handles(user: Any, complaint: Complaint) -> bool:
-    if complaint.handler_id == user.pk:
-        return complaint.organisation_id in memberships_of(user)
-    reach = memberships_of(user).get(complaint.organisation_id)
+def roles_in(user: Any, organisation_id: int) -> frozenset[str]:
+    """The user's roles that apply in this organisation (none without a membership there)."""
+    if not roles_of(user):
+        return frozenset()
+    reach = memberships_of(user).get(organisation_id)
     if reach is None:
+        return frozenset()
+    return frozenset(role for role in roles_of(user) if reach.allows(role))
+
+
+def _handles(user: Any, role: str, complaint: Complaint) -> bool:
+    reach = memberships_of(user).get(complaint.organisation_id)
+    if reach is None or not reach.allows(role):
         return False
-    all_units, units = reach
-    return all_units or complaint.service_unit_id in units
+    return (
+        complaint.handler_id == user.pk
+        or reach.all_units
+        or complaint.service_unit_id in reach.units
+    )
 
 
 def role_reaches(user: Any, role: str, complaint: Complaint) -> bool:
     if role in HANDLING_ROLES:
-        return _handles(user, complaint)
+        return _handles(user, role, complaint)
     if role == Role.REGISTRY:
         return complaint.created_by_id == user.pk
     if role == Role.OMBUDSMAN:
@@ -118,12 +144,14 @@ def visible_filter(user: Any) -> Q:
     roles = roles_of(user)
     condition = Q(pk__in=[])
     if roles & HANDLING_ROLES:
-        for organisation_id, (all_units, units) in memberships_of(user).items():
+        for organisation_id, reach in memberships_of(user).items():
+            if not any(reach.allows(role) for role in roles & HANDLING_ROLES):
+                continue
             in_org = Q(organisation_id=organisation_id)
-            if all_units:
+            if reach.all_units:
                 condition |= in_org
             else:
-                condition |= in_org & (Q(service_unit_id__in=units) | Q(handler_id=user.pk))
+                condition |= in_org & (Q(service_unit_id__in=reach.units) | Q(handler_id=user.pk))
     if Role.REGISTRY in roles:
         condition |= Q(created_by_id=user.pk)
     if Role.OMBUDSMAN in roles:

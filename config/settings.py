@@ -137,12 +137,13 @@ else:
     }
     CELERY_BROKER_URL = "filesystem://"
     _queue = DATA_DIR / "broker" / "queue"
-    for _folder in (_queue, DATA_DIR / "broker" / "processed"):
+    for _folder in (_queue, DATA_DIR / "broker" / "processed", DATA_DIR / "broker" / "control"):
         _folder.mkdir(parents=True, exist_ok=True)  # any process may be the first to send
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "processed_folder": str(DATA_DIR / "broker" / "processed"),
+        "control_folder": str(DATA_DIR / "broker" / "control"),  # not the working directory
         "store_processed": False,
         "polling_interval": 0.1,
     }

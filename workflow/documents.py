@@ -22,12 +22,11 @@ from complaints.clock import helsinki_date
 from complaints.models import Complaint, Document, Reply
 from workflow.calendar import complaint_due_date_explanation
 
-TEMPLATES = {
-    Document.Kind.RECEIPT: "pdf/receipt.html",
-    Document.Kind.REPLY: "pdf/reply.html",
-    Document.Kind.EXTENSION_NOTICE: "pdf/extension_notice.html",
-    Document.Kind.TRANSFER_NOTICE: "pdf/transfer_notice.html",
-}
+
+
+def template_of(kind: str) -> str:
+    """Each kind of letter has its template, named after it: ``templates/pdf/<kind>.html``."""
+    return f"pdf/{Document.Kind(kind).value}.html"
 
 
 def pdf_render(*, template: str, context: dict[str, Any], language: str) -> bytes:
@@ -87,7 +86,7 @@ def document_ensure(*, complaint: Complaint, kind: Document.Kind, now: datetime)
     if existing is not None:
         return existing
     content = pdf_render(
-        template=TEMPLATES[kind],
+        template=template_of(kind),
         context=_context(complaint, now),
         language=complaint.language,
     )

@@ -13,7 +13,7 @@ from complaints import clock
 from complaints.actors import Actor
 from complaints.choices import Role
 from complaints.models import Complaint, Organisation
-from complaints.permissions import memberships_of, roles_of
+from complaints.permissions import memberships_of, roles_in, roles_of
 from workflow.api.serializers import SubmissionSerializer, tracking_path
 from workflow.attachments import attachment_add
 from workflow.errors import DomainError
@@ -23,8 +23,11 @@ from workflow.staff_forms import OmbudsmanFilingForm, RegistrationForm
 REGISTERING_ROLES = frozenset({Role.REGISTRY, Role.HANDLER, Role.APPROVER})
 
 
-def _organisations(user: Any) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(pk__in=list(memberships_of(user)))
+def _organisations(user: Any, roles: frozenset[str]) -> QuerySet[Organisation]:
+    """Where the user holds one of ``roles``."""
+    return Organisation.objects.filter(
+        pk__in=[pk for pk in memberships_of(user) if roles_in(user, pk) & roles]
+    )
 
 
 @login_required
@@ -39,7 +42,9 @@ def register(request: HttpRequest) -> HttpResponse:
         form_class, is_staff = OmbudsmanFilingForm, False
     else:
         raise Http404
-    organisations = _organisations(request.user)
+    organisations = _organisations(
+        request.user, REGISTERING_ROLES if is_staff else frozenset({Role.OMBUDSMAN})
+    )
     form = form_class(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         serializer = SubmissionSerializer(

@@ -13,10 +13,12 @@ from complaints.models.records import (
     DeadlineBreach,
     DeadlineReminder,
 )
+from complaints.models.statements import AuthorityRequest, ReplyTemplate, StatementRequest
 
 __all__ = [
     "AccessLogEntry",
     "Attachment",
+    "AuthorityRequest",
     "CaseEvent",
     "ClosureDay",
     "Complaint",
@@ -27,6 +29,8 @@ __all__ = [
     "Organisation",
     "ReferenceCounter",
     "Reply",
+    "ReplyTemplate",
     "ServiceUnit",
     "StaffMembership",
+    "StatementRequest",
 ]

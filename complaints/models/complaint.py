@@ -131,8 +131,20 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_cases"
     )
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # The handler's working draft of the reply; submit_reply freezes it into a Reply.
+    reply_draft = models.TextField(_("reply draft"), blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    # --- after the reply: the supervisory authority ------------------------------------------
+    dissatisfied_at = models.DateTimeField(
+        _("complainant still dissatisfied at"), null=True, blank=True
+    )
+    # A kantelu the authority transferred back to be handled as a muistutus carries its number.
+    authority_diary_number = models.CharField(
+        _("authority's diary number"), max_length=60, blank=True
+    )
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -337,6 +349,14 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField()
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Set when the file came with an employee's statement rather than from the complainant.
+    statement = models.ForeignKey(
+        "complaints.StatementRequest",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
     )
 
     class Meta:

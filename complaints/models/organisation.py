@@ -140,6 +140,9 @@ class StaffMembership(models.Model):
         help_text=_("Covers every unit of the organisation, and cases with no unit."),
     )
     units = models.ManyToManyField(ServiceUnit, verbose_name=_("units"), blank=True)
+    # Which of the user's roles apply here; empty: all of them. Someone who handles cases in
+    # one organisation and only registers post in another has ["registry"] in the second.
+    roles = models.JSONField(_("roles here"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("staff membership")

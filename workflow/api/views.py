@@ -29,7 +29,7 @@ from complaints import clock
 from complaints.actors import Actor
 from complaints.choices import Role
 from complaints.models import Complaint, Organisation
-from complaints.permissions import can_see_content, memberships_of, roles_of
+from complaints.permissions import can_see_content, roles_in
 from complaints.selectors import (
     complaint_get_visible,
     complaint_timeline,
@@ -132,9 +132,7 @@ class ComplaintCollectionView(GenericAPIView[Complaint]):
         body = request.data if isinstance(request.data, dict) else {}
         organisation = _organisation_for_submission(str(body.get("organisation") or ""))
         # Registration fields (channel, day of arrival, ...) only from the organisation's staff.
-        is_staff = bool(roles_of(request.user) & REGISTERING_ROLES) and (
-            organisation.pk in memberships_of(request.user)
-        )
+        is_staff = bool(roles_in(request.user, organisation.pk) & REGISTERING_ROLES)
         serializer = SubmissionSerializer(data=request.data, context={"is_staff": is_staff})
         serializer.is_valid(raise_exception=True)
         now = clock.now()
