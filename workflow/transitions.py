@@ -272,6 +272,9 @@ def complaint_approve_reply(*, complaint_id: int, actor: Actor, now: datetime) -
         reply.save(update_fields=["decision", "decided_by", "decided_at"])
         complaint.replied_at = now
         document_generate_on_commit(complaint_id=complaint.pk, kind=Document.Kind.REPLY)
+        if complaint.authority_diary_number:
+            # A kantelu the authority transferred back: tell the authority it was answered.
+            document_generate_on_commit(complaint_id=complaint.pk, kind=Document.Kind.REPORT_BACK)
         return {"version": reply.version, "late": helsinki_date(now) > complaint.due_date}
 
     return _run(complaint_id=complaint_id, name="approve_reply", actor=actor, now=now, apply=apply)
