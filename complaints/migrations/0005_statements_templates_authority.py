@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='document',
             name='kind',
-            field=models.CharField(choices=[('receipt', 'Receipt'), ('reply', 'Reply'), ('extension_notice', 'Extension notice'), ('transfer_notice', 'Transfer notice'), ('escalation_note', 'Escalation note'), ('internal_escalation', 'Internal escalation note'), ('report_back', 'Report to the supervisory authority'), ('authority_statement', 'Statement to the supervisory authority'), ('post_batch', 'Letters to post')], max_length=20),
+            field=models.CharField(choices=[('receipt', 'Receipt'), ('reply', 'Reply'), ('extension_notice', 'Extension notice'), ('transfer_notice', 'Transfer notice'), ('escalation_note', 'Escalation note'), ('internal_escalation', 'Internal escalation note'), ('report_back', 'Report to the supervisory authority'), ('authority_statement', 'Statement to the supervisory authority')], max_length=20),
         ),
         migrations.CreateModel(
             name='StatementRequest',

@@ -17,7 +17,6 @@ class Document(models.Model):
         INTERNAL_ESCALATION = "internal_escalation", _("Internal escalation note")
         REPORT_BACK = "report_back", _("Report to the supervisory authority")
         AUTHORITY_STATEMENT = "authority_statement", _("Statement to the supervisory authority")
-        POST_BATCH = "post_batch", _("Letters to post")
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(max_length=20, choices=Kind.choices)
