@@ -28,6 +28,10 @@ def _beat_schedule() -> dict[str, dict[str, object]]:
             "task": "notifications.dispatch",
             "schedule": crontab(),  # every minute
         },
+        "retention-apply": {
+            "task": "workflow.retention_apply",
+            "schedule": crontab(hour=settings.RETENTION_HOUR, minute=30),  # daily
+        },
     }
 
 

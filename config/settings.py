@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -234,6 +235,11 @@ VERY_OVERDUE_MONTHS_PAST_DUE = env.int("VERY_OVERDUE_MONTHS_PAST_DUE", default=1
 DEADLINE_SWEEP_MINUTES = env.int("DEADLINE_SWEEP_MINUTES", default=5)
 # Reminders to the handler this many days before the due date.
 REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[7, 2])
+# Reminders of an unanswered statement request (ours to an employee, or the supervisory
+# authority's to us) this many days before its due date; flagged late the day after it.
+STATEMENT_REMINDER_DAYS_BEFORE = env.int("STATEMENT_REMINDER_DAYS_BEFORE", default=2)
+# The hour (Helsinki) at which beat applies the organisations' retention periods, daily.
+RETENTION_HOUR = env.int("RETENTION_HOUR", default=3)
 # The site's address for links in messages sent without a request (reminders).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10_000_000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -75,3 +76,49 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}: {self.subject} ({self.status})"
+
+
+class InboxItem(models.Model):
+    """One in-app notification for a staff user: a subject and a link, read or not.
+
+    Like email, it carries no confidential content: a reference, a short event and a link.
+    ``dedupe_key`` makes "this notice to this user" happen once even when a timer runs twice.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="inbox_items",
+    )
+    subject = models.CharField(_("subject"), max_length=255)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    dedupe_key = models.CharField(  # noqa: DJ001 - NULL keeps the unique constraint partial
+        _("deduplication key"), max_length=200, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("in-app notification")
+        verbose_name_plural = _("in-app notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The unread count in every staff page's header, and the user's list.
+            models.Index(
+                fields=["user", "created_at"],
+                condition=Q(read_at__isnull=True),
+                name="inbox_unread_idx",
+            ),
+            models.Index(fields=["user", "-created_at"], name="inbox_user_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=Q(dedupe_key__isnull=False),
+                name="inbox_dedupe_key_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.subject}"

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
@@ -72,6 +74,58 @@ def notification_queue(
     # robust: whatever enqueuing raises after the commit is logged, never the caller's problem.
     transaction.on_commit(lambda: _deliver_enqueue(notification_ids=[notification_id]), robust=True)
     return notification
+
+
+@dataclass(frozen=True)
+class Message:
+    """One email to queue with ``notifications_queue_many``."""
+
+    recipient: str
+    subject: str
+    body_text: str
+    dedupe_key: str
+    body_html: str = ""
+    language: str = "fi"
+
+
+def notifications_queue_many(*, messages: Sequence[Message], now: datetime) -> int:
+    """Queue many messages in the caller's transaction with a fixed number of statements
+    (one INSERT, one SELECT of what it inserted), and deliver them once that commits.
+
+    Set-based counterpart of ``notification_queue`` for timers that notify thousands at once.
+    A message whose ``dedupe_key`` exists already is skipped, as is a malformed recipient
+    (logged). Returns how many rows were written.
+    """
+    rows = {}
+    for message in messages:
+        try:
+            validate_email(message.recipient)
+        except ValidationError:
+            logger.warning("Not queued: malformed recipient for %s", message.dedupe_key)
+            continue
+        rows[message.dedupe_key] = Notification(
+            recipient=message.recipient,
+            subject=message.subject,
+            body_text=message.body_text,
+            body_html=message.body_html,
+            language=message.language,
+            dedupe_key=message.dedupe_key,
+            status=NotificationStatus.READY,
+            created_at=now,
+            next_attempt_at=now,
+        )
+    if not rows:
+        return 0
+    Notification.objects.bulk_create(rows.values(), ignore_conflicts=True)
+    # Ours are the rows with these keys made at this moment (a duplicate key is older).
+    ids = list(
+        Notification.objects.filter(
+            dedupe_key__in=list(rows), created_at=now, status=NotificationStatus.READY
+        ).values_list("pk", flat=True)
+    )
+    if ids:
+        transaction.on_commit(lambda: _deliver_enqueue(notification_ids=ids), robust=True)
+    return len(ids)
 
 
 def notification_deliver(*, notification_id: int, now: datetime) -> str:

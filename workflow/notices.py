@@ -1,26 +1,88 @@
-"""Messages to the people of a case, through the notifications outbox.
+"""Messages to the people of a case, through the notifications outbox and the staff inbox.
 
 No case content in email: a reference, a short event and a link — nothing else.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from complaints.actors import Actor
 from complaints.choices import FilerRole
 from complaints.models import Complaint
-from notifications.services import notification_queue
+from notifications.inbox import InboxEntry
+from notifications.services import Message, notification_queue
+
+# The transitions the complainant is told of by email, with the short event they read.
+STATUS_NOTICE_EVENTS: Mapping[str, Promise] = {
+    "accept": gettext_lazy("Your muistutus has been accepted for handling."),
+    "extend": gettext_lazy("The handling time has been extended; the new due date is shown."),
+    "transfer": gettext_lazy("Your muistutus has been transferred to another body."),
+    "merge": gettext_lazy("Your muistutus has been merged with another case on the same matter."),
+    "withdraw": gettext_lazy("Your muistutus has been withdrawn as you asked."),
+    "approve_reply": gettext_lazy("The written reply to your muistutus is ready."),
+}
+
+
+def staff_case_url(reference: str) -> str:
+    """The staff page of a case, for links in messages sent without a request."""
+    return f"{settings.SITE_URL}/staff/cases/{reference}/"
 
 
 def complainant_email(complaint: Complaint) -> str:
-    """Who gets notices: the person who filed (the client, or the filer for them)."""
+    """Who gets the receipt: the person who filed (the client, or the filer for them)."""
     if complaint.filer_role == FilerRole.CLIENT:
         return complaint.client_email
     return complaint.filer_email
+
+
+def notice_recipient(
+    *, filer_role: str, consent_reply_to_filer: bool, client_email: str, filer_email: str
+) -> str:
+    """Who is told of the case's progress: the filer when the reply goes to them, else the
+    client; when the client gave no email, the filer (who got the receipt and its link)."""
+    to_filer = filer_role != FilerRole.CLIENT and consent_reply_to_filer
+    if to_filer:
+        return filer_email
+    return client_email or ("" if filer_role == FilerRole.CLIENT else filer_email)
+
+
+def render_message(
+    *,
+    template: str,
+    subject: Promise,
+    context: Mapping[str, Any],
+    language: str,
+    recipient: str,
+    dedupe_key: str,
+    html: bool = False,
+) -> Message:
+    """One email from ``templates/email/<template>.txt`` (and ``.html``) in ``language``;
+    ``subject`` is a lazily translated format string filled from ``context``."""
+    with translation.override(language):
+        return Message(
+            recipient=recipient,
+            subject=str(subject) % context,
+            body_text=render_to_string(f"email/{template}.txt", dict(context)),
+            body_html=render_to_string(f"email/{template}.html", dict(context)) if html else "",
+            language=language,
+            dedupe_key=dedupe_key,
+        )
+
+
+def inbox_entry(*, user_id: int, subject: str, reference: str, dedupe_key: str) -> InboxEntry:
+    return InboxEntry(
+        user_id=user_id, subject=subject, link=staff_case_url(reference), dedupe_key=dedupe_key
+    )
 
 
 def receipt_notice_queue(*, complaint: Complaint, tracking_url: str, now: datetime) -> None:
@@ -44,5 +106,46 @@ def receipt_notice_queue(*, complaint: Complaint, tracking_url: str, now: dateti
         body_html=body_html,
         language=complaint.language,
         dedupe_key=f"complaint:{complaint.pk}:receipt",
+        now=now,
+    )
+
+
+def status_notice_queue(*, complaint: Complaint, name: str, actor: Actor, now: datetime) -> None:
+    """Tell the complainant of a transition that concerns them, once per case and transition,
+    in the caller's transaction. Their own withdrawal needs no email; nor does a case without
+    an email address."""
+    if name not in STATUS_NOTICE_EVENTS or (name == "withdraw" and actor.user is None):
+        return
+    recipient = notice_recipient(
+        filer_role=complaint.filer_role,
+        consent_reply_to_filer=complaint.consent_reply_to_filer,
+        client_email=complaint.client_email,
+        filer_email=complaint.filer_email,
+    )
+    if not recipient:
+        return
+    language = complaint.language
+    with translation.override(language):
+        context = {
+            "reference": complaint.reference,
+            "organisation": complaint.organisation.name_in(language),
+            "event": str(STATUS_NOTICE_EVENTS[name]),
+        }
+    message = render_message(
+        template="status_change",
+        subject=gettext_lazy("News on your muistutus %(reference)s"),
+        context=context,
+        language=language,
+        recipient=recipient,
+        dedupe_key=f"complaint:{complaint.pk}:status:{name}",
+        html=True,
+    )
+    notification_queue(
+        recipient=message.recipient,
+        subject=message.subject,
+        body_text=message.body_text,
+        body_html=message.body_html,
+        language=language,
+        dedupe_key=message.dedupe_key,
         now=now,
     )

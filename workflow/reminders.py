@@ -8,16 +8,17 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import OPEN_STATES
 from complaints.clock import helsinki_date
 from complaints.models import Complaint, DeadlineReminder
-from notifications.services import notification_queue
+from notifications.inbox import inbox_add_many
+from notifications.services import notifications_queue_many
+from workflow.notices import inbox_entry, render_message, staff_case_url
 
+SUBJECT = _("Reminder: muistutus %(reference)s is due on %(due)s")
 FIELDS = (
     "id",
     "reference",
@@ -76,33 +77,44 @@ def reminders_send(*, now: datetime, dry_run: bool = False) -> int:
                 ],
                 ignore_conflicts=True,
             )
-            for row in rows:
-                _notify(row, days=days, now=now)
+            _notify(rows, days=days, now=now)
         total += len(rows)
     return total
 
 
-def _notify(row: dict[str, Any], *, days: int, now: datetime) -> None:
-    recipient = row["handler__email"] or row["service_unit__responsible_official__email"]
-    if not recipient:
-        return
-    context = {
-        "reference": row["reference"],
-        "due_date": row["due_date"],
-        "days": days,
-        "url": settings.SITE_URL + reverse("admin:complaints_complaint_change", args=[row["id"]]),
-    }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Reminder: muistutus %(reference)s is due on %(due)s") % {
+def _notify(rows: list[dict[str, Any]], *, days: int, now: datetime) -> None:
+    """An email and an inbox item to whoever holds each case: one INSERT of each."""
+    messages, entries = [], []
+    for row in rows:
+        user_id = row["handler_id"] or row["service_unit__responsible_official_id"]
+        if user_id is None:
+            continue
+        recipient = row["handler__email"] or row["service_unit__responsible_official__email"]
+        context = {
             "reference": row["reference"],
             "due": f"{row['due_date']:%d.%m.%Y}",
+            "due_date": row["due_date"],
+            "days": days,
+            "url": staff_case_url(row["reference"]),
         }
-        body = render_to_string("email/reminder.txt", context)
-    notification_queue(
-        recipient=recipient,
-        subject=subject,
-        body_text=body,
-        language=settings.LANGUAGE_CODE,
-        dedupe_key=f"complaint:{row['id']}:reminder:{row['due_date']}:{days}",
-        now=now,
-    )
+        key = f"complaint:{row['id']}:reminder:{row['due_date']}:{days}"
+        if recipient:
+            messages.append(
+                render_message(
+                    template="reminder",
+                    subject=SUBJECT,
+                    context=context,
+                    language=settings.LANGUAGE_CODE,
+                    recipient=recipient,
+                    dedupe_key=key,
+                )
+            )
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = str(SUBJECT) % context
+        entries.append(
+            inbox_entry(
+                user_id=user_id, subject=subject, reference=row["reference"], dedupe_key=key
+            )
+        )
+    notifications_queue_many(messages=messages, now=now)
+    inbox_add_many(entries=entries, now=now)

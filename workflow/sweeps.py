@@ -8,21 +8,26 @@ and tier (unique constraint) even when two sweeps overlap; ``skip_locked`` keeps
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from complaints.actors import Actor
 from complaints.choices import OPEN_STATES, BreachTier, EventKind
 from complaints.clock import helsinki_date
-from complaints.models import CaseEvent, Complaint, DeadlineBreach
+from complaints.models import CaseEvent, Complaint, DeadlineBreach, Document
+from workflow.escalations import breaches_follow_up
 from workflow.reminders import reminders_send
+from workflow.statement_timers import statements_sweep
+from workflow.tasks import internal_escalations_enqueue
 
 SWEEP_BATCH = 5000
+REQUEUE_AFTER = timedelta(hours=1)
+REQUEUE_WINDOW = timedelta(days=2)
 
 
 def moment_parse(value: str) -> datetime:
@@ -106,6 +111,12 @@ def _flag_batch(
         if not rows:
             return 0
         ids = [complaint_id for complaint_id, _ in rows]
+        # New breaches only: a case flagged again after its due date moved was told already.
+        told = set(
+            DeadlineBreach.objects.filter(complaint_id__in=ids, tier=tier).values_list(
+                "complaint_id", flat=True
+            )
+        )
         Complaint.objects.filter(id__in=ids).update(**{flag: True})
         DeadlineBreach.objects.bulk_create(
             [
@@ -128,6 +139,7 @@ def _flag_batch(
                 for i, due in rows
             ]
         )
+        breaches_follow_up(tier=tier, complaint_ids=[i for i in ids if i not in told], now=now)
     return len(rows)
 
 
@@ -136,7 +148,7 @@ def deadlines_sweep(*, now: datetime, dry_run: bool = False) -> dict[str, object
     day after the due date, very overdue a month past it. A second run at the same moment
     changes nothing."""
     today = helsinki_date(now)
-    return {
+    result: dict[str, object] = {
         "at": now.isoformat(),
         "dry_run": dry_run,
         "reminded": reminders_send(now=now, dry_run=dry_run),
@@ -148,3 +160,31 @@ def deadlines_sweep(*, now: datetime, dry_run: bool = False) -> dict[str, object
             dry_run=dry_run,
         ),
     }
+    result.update(statements_sweep(now=now, dry_run=dry_run))
+    result["escalation_notes_requeued"] = escalation_notes_requeue(now=now, dry_run=dry_run)
+    return result
+
+
+def escalation_notes_requeue(*, now: datetime, dry_run: bool = False) -> int:
+    """Queue again the internal escalation notes still missing an hour after their breach
+    (the broker was down when the sweep queued them, or a worker lost the task). Looks two
+    days back; generation is idempotent, so a note queued twice is made once."""
+    missing = (
+        DeadlineBreach.objects.filter(
+            tier=BreachTier.OVERDUE,
+            recorded_at__gte=now - REQUEUE_WINDOW,
+            recorded_at__lte=now - REQUEUE_AFTER,
+        )
+        .exclude(
+            Exists(
+                Document.objects.filter(
+                    complaint_id=OuterRef("complaint_id"), kind=Document.Kind.INTERNAL_ESCALATION
+                )
+            )
+        )
+        .values_list("complaint_id", flat=True)
+    )
+    ids = list(missing[:SWEEP_BATCH])
+    if ids and not dry_run:
+        internal_escalations_enqueue(complaint_ids=ids)
+    return len(ids)

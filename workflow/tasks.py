@@ -1,24 +1,44 @@
-"""Celery tasks: thin, named, idempotent; each loads ids and calls one service."""
+"""Celery tasks: thin, named, idempotent; each loads ids and calls one service.
+
+The services are imported inside the tasks: the sweep and the transitions import this module
+to queue work, and the services import the sweep.
+"""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from typing import Any
 
 from celery import shared_task
 from django.db import transaction
+from kombu.exceptions import OperationalError
 
 from complaints import clock
-from workflow.documents import document_generate
-from workflow.sweeps import deadlines_sweep, moment_parse
+from complaints.models import Document
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="workflow.deadlines_sweep")  # type: ignore[untyped-decorator]
 def deadlines_sweep_task(*, at: str | None = None, **kwargs: Any) -> dict[str, object]:
+    from workflow.sweeps import deadlines_sweep, moment_parse  # the sweep queues tasks below
+
     return deadlines_sweep(now=moment_parse(at) if at else clock.now())
+
+
+@shared_task(name="workflow.retention_apply")  # type: ignore[untyped-decorator]
+def retention_apply_task(*, at: str | None = None, **kwargs: Any) -> dict[str, object]:
+    from workflow.retention import retention_apply
+    from workflow.sweeps import moment_parse
+
+    return retention_apply(now=moment_parse(at) if at else clock.now())
 
 
 @shared_task(name="workflow.document_generate")  # type: ignore[untyped-decorator]
 def document_generate_task(*, complaint_id: int, kind: str, **kwargs: Any) -> None:
+    from workflow.documents import document_generate  # imports the deadline calendar
+
     document_generate(complaint_id=complaint_id, kind=kind, now=clock.now())
 
 
@@ -27,3 +47,28 @@ def document_generate_on_commit(*, complaint_id: int, kind: str) -> None:
     transaction.on_commit(
         lambda: document_generate_task.delay(complaint_id=complaint_id, kind=kind), robust=True
     )
+
+
+def internal_escalations_generate_on_commit(*, complaint_ids: Sequence[int]) -> None:
+    """After the sweep's batch commits, one generation task per newly overdue case."""
+    ids = list(complaint_ids)
+    if ids:
+        transaction.on_commit(lambda: internal_escalations_enqueue(complaint_ids=ids), robust=True)
+
+
+def internal_escalations_enqueue(*, complaint_ids: Sequence[int]) -> int:
+    """Send generation tasks to the broker; never raises for a broker that is down (the
+    sweep re-queues notes still missing an hour later). Returns how many were sent."""
+    for count, complaint_id in enumerate(complaint_ids):
+        try:
+            document_generate_task.delay(
+                complaint_id=complaint_id, kind=Document.Kind.INTERNAL_ESCALATION.value
+            )
+        except (OperationalError, OSError) as exc:
+            logger.warning(
+                "Broker unavailable; %d internal escalation note(s) left for a later sweep (%r)",
+                len(complaint_ids) - count,
+                exc,
+            )
+            return count
+    return len(complaint_ids)

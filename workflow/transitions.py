@@ -26,6 +26,7 @@ from complaints.services import event_record
 from workflow.calendar import complaint_deadline
 from workflow.deadlines import deadline_basis
 from workflow.errors import InvalidInput, NotPermitted, TransitionNotAllowed
+from workflow.notices import status_notice_queue
 from workflow.sweeps import breaches_record_on_exit, late_flags_to_clear
 from workflow.tasks import document_generate_on_commit
 
@@ -100,6 +101,7 @@ def _run(
             to_state=complaint.status,
             data=data,
         )
+        status_notice_queue(complaint=complaint, name=name, actor=actor, now=now)
     return complaint
 
 
