@@ -15,6 +15,7 @@ from complaints.models import Complaint, Document
 from complaints.selectors import complaint_get_by_tracking_code, complaint_timeline
 from complaints.services import access_record
 from workflow.calendar import complaint_due_date_explanation
+from workflow.escalation import escalation_allowed
 
 
 def tracked_complaint(*, code: str, what: str) -> Complaint | None:
@@ -32,6 +33,11 @@ def tracked_complaint_or_404(*, code: str, what: str) -> Complaint:
     return complaint
 
 
+def document_link(*, code: str, kind: str, absolute: Callable[[str], str] = str) -> str:
+    """Where the complainant downloads the latest version of a letter of ``kind``."""
+    return absolute(reverse("public:document", kwargs={"code": code, "kind": kind}))
+
+
 def tracking_view(
     complaint: Complaint,
     *,
@@ -43,7 +49,7 @@ def tracking_view(
     documents = [
         {
             "kind": kind,
-            "url": absolute(reverse("public:document", kwargs={"code": code, "kind": kind})),
+            "url": document_link(code=code, kind=kind, absolute=absolute),
         }
         for kind in [
             Document.Kind.RECEIPT,
@@ -68,6 +74,7 @@ def tracking_view(
         "overdue": complaint.overdue,
         "replied_at": complaint.replied_at,
         "merged_into": complaint.merged_into.reference if complaint.merged_into else None,
+        "escalation_allowed": escalation_allowed(complaint),
         "timeline": [
             {"at": event.at, "event": event.kind, "label": str(EventKind(event.kind).label)}
             for event in complaint_timeline(complaint=complaint, public_only=True)

@@ -23,6 +23,7 @@ from workflow.attachments import attachment_add_for_complainant
 from workflow.calendar import complaint_due_date_explanation
 from workflow.documents import document_ensure
 from workflow.errors import DomainError
+from workflow.escalation import complaint_dissatisfied
 from workflow.transitions import complaint_withdraw
 
 TRACK_RATE = settings.RATE_LIMIT_TRACK
@@ -106,6 +107,36 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
             },
         )
     )
+
+
+@never_cache
+@limit(TRACK_RATE, method="GET")
+@limit(settings.RATE_LIMIT_SUBMIT, method="POST")
+def dissatisfied(request: HttpRequest, code: str) -> HttpResponse:
+    """POST: still dissatisfied → the escalation note; GET: where to download it and what next."""
+    complaint = tracked_complaint_or_404(code=code, what="page:dissatisfied")
+    if request.method == "POST":
+        try:
+            complaint_dissatisfied(
+                complaint_id=complaint.pk, actor=Actor.complainant(), now=clock.now()
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+            return redirect("public:track", code=code)
+        return redirect("public:dissatisfied", code=code)
+    if complaint.dissatisfied_at is None or not complaint.documents.filter(
+        kind=Document.Kind.ESCALATION_NOTE
+    ):
+        return redirect("public:track", code=code)
+    language = request.LANGUAGE_CODE[:2]
+    context = {
+        "case": tracking_view(complaint, code=code, language=language),
+        "code": code,
+        "authority": complaint.organisation.authority_name_in(language),
+        "authority_address": complaint.organisation.authority_address,
+        "authority_url": complaint.organisation.authority_url,
+    }
+    return _private(render(request, "public/dissatisfied.html", context))
 
 
 @limit(TRACK_RATE)

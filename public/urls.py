@@ -13,6 +13,7 @@ urlpatterns = [
     path("file/<slug:slug>/", filing.step, name="step"),
     path("track/<str:code>/", tracking_pages.track, name="track"),
     path("track/<str:code>/withdraw/", tracking_pages.withdraw, name="withdraw"),
+    path("track/<str:code>/dissatisfied/", tracking_pages.dissatisfied, name="dissatisfied"),
     path("track/<str:code>/documents/<str:kind>/", tracking_pages.document, name="document"),
     path(
         "track/<str:code>/attachments/<int:attachment_id>/",

@@ -34,9 +34,24 @@ class TrackingSerializer(serializers.Serializer[Any]):
     overdue = serializers.BooleanField()
     replied_at = serializers.DateTimeField(allow_null=True)
     merged_into = serializers.CharField(allow_null=True)
+    escalation_allowed = serializers.BooleanField(
+        help_text="Whether POST track/{code}/dissatisfied/ is possible now."
+    )
     timeline = TimelineSerializer(many=True)
     documents = DocumentSerializer(many=True)
     attachments = AttachmentLinkSerializer(many=True)
+
+
+class EscalationNoteSerializer(serializers.Serializer[Any]):
+    """The escalation note: a pre-filled kantelu to the supervisory authority (PDF)."""
+
+    kind = serializers.CharField()
+    url = serializers.URLField()
+
+
+class StateConflictSerializer(serializers.Serializer[Any]):
+    detail = serializers.CharField()
+    state = serializers.CharField()
 
 
 class AttachmentUploadSerializer(serializers.Serializer[Any]):

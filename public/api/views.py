@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -23,12 +23,15 @@ from complaints.models import Complaint, Organisation, ServiceUnit
 from public.api.serializers import (
     AttachmentLinkSerializer,
     AttachmentUploadSerializer,
+    EscalationNoteSerializer,
     OrganisationSerializer,
+    StateConflictSerializer,
     TrackingSerializer,
     WithdrawSerializer,
 )
-from public.tracking import tracked_complaint_or_404, tracking_view
+from public.tracking import document_link, tracked_complaint_or_404, tracking_view
 from workflow.attachments import attachment_add_for_complainant
+from workflow.escalation import complaint_dissatisfied
 from workflow.transitions import complaint_withdraw
 
 
@@ -98,6 +101,34 @@ class AttachmentUploadView(TrackingView):
             "url": request.build_absolute_uri(link),
         }
         return Response(AttachmentLinkSerializer(body).data, status=status.HTTP_201_CREATED)
+
+
+class DissatisfiedView(TrackingView):
+    """``POST /api/v1/track/{code}/dissatisfied/``: still dissatisfied after the reply (or
+    while it is late): the escalation note, a pre-filled kantelu to the supervisory
+    authority. Repeating it returns the same note."""
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: EscalationNoteSerializer,
+            404: OpenApiResponse(description="unknown tracking code"),
+            409: OpenApiResponse(
+                StateConflictSerializer,
+                description="not replied yet and the reply is not late",
+            ),
+        },
+    )
+    def post(self, request: Request, code: str) -> Response:
+        complaint = tracked_complaint_or_404(code=code, what="api:dissatisfied")
+        note = complaint_dissatisfied(
+            complaint_id=complaint.pk, actor=Actor.complainant(), now=clock.now()
+        )
+        body = {
+            "kind": note.kind,
+            "url": document_link(code=code, kind=note.kind, absolute=request.build_absolute_uri),
+        }
+        return Response(EscalationNoteSerializer(body).data)
 
 
 class OrganisationListView(PublicView):
