@@ -14,6 +14,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 api_v1: list[URLPattern | URLResolver] = [
     path("", include("public.api.urls")),
     path("", include("workflow.api.urls")),
+    path("", include("workflow.api.authority_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path(
         "docs/",

@@ -1,4 +1,4 @@
-""""Still dissatisfied" through the tracking link: the API of docs/api.md and the page."""
+""" "Still dissatisfied" through the tracking link: the API of docs/api.md and the page."""
 
 from __future__ import annotations
 
