@@ -119,6 +119,11 @@ def can_see_content(user: Any, complaint: Complaint) -> bool:
     return any(role_reaches(user, role, complaint) for role in roles_of(user) & CONTENT_ROLES)
 
 
+def can_handle(user: Any, complaint: Complaint) -> bool:
+    """May work on the case: notes, statements, the reply draft (handlers and approvers)."""
+    return any(role_reaches(user, role, complaint) for role in roles_of(user) & HANDLING_ROLES)
+
+
 def can_run(user: Any, complaint: Complaint, name: str) -> bool:
     allowed = TRANSITION_ROLES[name] & roles_of(user)
     if not any(role_reaches(user, role, complaint) for role in allowed):

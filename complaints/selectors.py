@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from complaints.models import CaseEvent, Complaint
+from complaints.models import AccessLogEntry, CaseEvent, Complaint
 from complaints.permissions import visible_filter
 from complaints.services import tracking_code_hash
 
@@ -39,3 +39,30 @@ def complaint_get_by_tracking_code(*, code: str) -> Complaint | None:
 def complaint_timeline(*, complaint: Complaint, public_only: bool) -> QuerySet[CaseEvent]:
     events = complaint.events.select_related("actor").order_by("at", "id")
     return events.filter(public=True) if public_only else events
+
+
+def access_log_of_case(*, complaint: Complaint) -> QuerySet[AccessLogEntry]:
+    return complaint.access_log.select_related("complaint", "user").order_by("at", "id")
+
+
+def access_log_of_subject(
+    *, organisation_ids: list[int] | None, email: str = "", name: str = ""
+) -> QuerySet[AccessLogEntry]:
+    """Every access to the cases of one client (Act 703/2023: the client may ask who looked).
+
+    Matched by the client's email or exact name, case-insensitively; ``organisation_ids``
+    limits it to the asker's organisations (``None``: all).
+    """
+    cases = Complaint.objects.all()
+    if organisation_ids is not None:
+        cases = cases.filter(organisation_id__in=organisation_ids)
+    match = Q(pk__in=[])
+    if email.strip():
+        match |= Q(client_email__iexact=email.strip())
+    if name.strip():
+        match |= Q(client_name__iexact=name.strip())
+    return (
+        AccessLogEntry.objects.filter(complaint__in=cases.filter(match))
+        .select_related("complaint", "user")
+        .order_by("at", "id")
+    )

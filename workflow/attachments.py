@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from complaints.actors import Actor
 from complaints.choices import OPEN_STATES, EventKind
-from complaints.models import Attachment, Complaint
+from complaints.models import Attachment, Complaint, StatementRequest
 from complaints.services import event_record
 from workflow.errors import InvalidInput, TooLarge, TransitionNotAllowed
 
@@ -53,9 +53,18 @@ def attachment_type(content: bytes, name: str) -> str | None:
 
 
 def attachment_add(
-    *, complaint: Complaint, name: str, content: bytes, actor: Actor, now: datetime
+    *,
+    complaint: Complaint,
+    name: str,
+    content: bytes,
+    actor: Actor,
+    now: datetime,
+    statement: StatementRequest | None = None,
 ) -> Attachment:
-    """Store one file with the case, or raise ``InvalidInput("file", ...)`` saying why not."""
+    """Store one file with the case, or raise ``InvalidInput("file", ...)`` saying why not.
+
+    ``statement``: the file came with an employee's statement rather than from the complainant.
+    """
     if len(content) > settings.ATTACHMENT_MAX_BYTES:
         raise TooLarge(
             "file",
@@ -95,6 +104,7 @@ def attachment_add(
             sha256=digest,
             uploaded_at=now,
             uploaded_by=actor.user,
+            statement=statement,
         )
         attachment.file.save(digest, ContentFile(content), save=True)
         event_record(
@@ -103,6 +113,7 @@ def attachment_add(
             actor=actor,
             at=now,
             data={"attachment": attachment.pk, "size": len(content)},
+            public=statement is None,
         )
     return attachment
 

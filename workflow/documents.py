@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -17,11 +18,13 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from complaints.choices import FilerRole
+from complaints.actors import Actor
+from complaints.choices import EventKind, FilerRole
 from complaints.clock import helsinki_date
 from complaints.models import Complaint, Document, Reply
+from complaints.services import event_record
 from workflow.calendar import complaint_due_date_explanation
-
+from workflow.errors import InvalidInput
 
 
 def template_of(kind: str) -> str:
@@ -80,21 +83,47 @@ def _signer_title(complaint: Complaint, signer: Any) -> str:
         return str(_("Approver"))
 
 
-def document_ensure(*, complaint: Complaint, kind: Document.Kind, now: datetime) -> Document:
-    """The case's document of ``kind`` (its first version), generated if it does not exist."""
-    existing = Document.objects.filter(complaint=complaint, kind=kind).order_by("-version").first()
-    if existing is not None:
-        return existing
+def letter_preview(*, complaint: Complaint, text: str, now: datetime) -> bytes:
+    """The reply letter as it would look with ``text``, marked as a draft; nothing is stored."""
+    context = _context(complaint, now)
+    context.update(reply=SimpleNamespace(text=text), preview=True)
+    return pdf_render(
+        template=template_of(Document.Kind.REPLY), context=context, language=complaint.language
+    )
+
+
+def document_reissue(
+    *, complaint: Complaint, kind: Document.Kind, actor: Actor, now: datetime, reason: str
+) -> Document:
+    """A corrected letter: a new version beside the old one, which is kept as it was."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput("reason", _("Say what was corrected."))
+    with transaction.atomic():
+        locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+        latest = locked.documents.filter(kind=kind).order_by("-version").first()
+        if latest is None:
+            raise InvalidInput("kind", _("There is no such letter to correct."))
+        document = _stored(complaint=complaint, kind=kind, version=latest.version + 1, now=now)
+        event_record(
+            complaint=locked,
+            kind=EventKind.DOCUMENT_ISSUED,
+            actor=actor,
+            at=now,
+            data={"kind": kind, "version": document.version, "reason": reason},
+        )
+    return document
+
+
+def _stored(*, complaint: Complaint, kind: Document.Kind, version: int, now: datetime) -> Document:
     content = pdf_render(
-        template=template_of(kind),
-        context=_context(complaint, now),
-        language=complaint.language,
+        template=template_of(kind), context=_context(complaint, now), language=complaint.language
     )
     digest = hashlib.sha256(content).hexdigest()
     document = Document(
         complaint=complaint,
         kind=kind,
-        version=1,
+        version=version,
         language=complaint.language,
         sha256=digest,
         size=len(content),
@@ -103,15 +132,26 @@ def document_ensure(*, complaint: Complaint, kind: Document.Kind, now: datetime)
     try:
         with transaction.atomic():
             document.file.save(
-                f"{complaint.reference}/{kind}-v1-{digest[:12]}.pdf",
+                f"{complaint.reference}/{kind}-v{version}-{digest[:12]}.pdf",
                 ContentFile(content),
                 save=True,
             )
     except IntegrityError:
-        # Made meanwhile by another worker or request: theirs is the document.
-        document.file.delete(save=False)
-        return Document.objects.get(complaint=complaint, kind=kind, version=1)
+        document.file.delete(save=False)  # no row points at it
+        raise
     return document
+
+
+def document_ensure(*, complaint: Complaint, kind: Document.Kind, now: datetime) -> Document:
+    """The case's document of ``kind`` (its latest version), generated if it does not exist."""
+    existing = Document.objects.filter(complaint=complaint, kind=kind).order_by("-version").first()
+    if existing is not None:
+        return existing
+    try:
+        return _stored(complaint=complaint, kind=kind, version=1, now=now)
+    except IntegrityError:
+        # Made meanwhile by another worker or request: theirs is the document.
+        return Document.objects.get(complaint=complaint, kind=kind, version=1)
 
 
 def document_generate(*, complaint_id: int, kind: str, now: datetime) -> Document:

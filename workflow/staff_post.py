@@ -1,0 +1,43 @@
+"""The day's letters to post, listed and downloadable as one printable PDF."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from complaints import clock
+from complaints.actors import Actor
+from complaints.choices import Role
+from complaints.permissions import roles_of
+from complaints.selectors import complaint_visible_queryset
+from complaints.services import access_record_many
+from workflow.post_batch import post_batch_pdf, post_letters
+
+POST_ROLES = frozenset({Role.REGISTRY, Role.HANDLER, Role.APPROVER})
+
+
+@login_required
+def post(request: HttpRequest) -> HttpResponse:
+    if not roles_of(request.user) & POST_ROLES:
+        raise Http404
+    now = clock.now()
+    try:
+        day = date.fromisoformat(request.GET.get("date", ""))
+    except ValueError:
+        day = clock.helsinki_date(now)
+    letters = list(post_letters(cases=complaint_visible_queryset(user=request.user), day=day))
+    if request.GET.get("format") == "pdf" and letters:
+        access_record_many(
+            complaints=[letter.complaint for letter in letters],
+            actor=Actor.staff(request.user),
+            at=now,
+            what="staff:post-batch",
+        )
+        response = HttpResponse(post_batch_pdf(documents=letters), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="letters-{day.isoformat()}.pdf"'
+        response["Cache-Control"] = "no-store"
+        return response
+    return render(request, "staff/post.html", {"day": day, "letters": letters})

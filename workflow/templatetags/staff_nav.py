@@ -1,0 +1,32 @@
+"""The staff navigation: only the pages this user's roles can open."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+
+from complaints.choices import Role
+from complaints.permissions import roles_of
+
+register = template.Library()
+
+HANDLING = {Role.HANDLER, Role.APPROVER, Role.REGISTRY}
+
+
+@register.simple_tag
+def staff_links(user: Any) -> list[tuple[str, str]]:
+    roles = roles_of(user)
+    links = []
+    if roles & HANDLING:
+        links.append(("staff:queue", _("Case queue")))
+    if roles & (HANDLING | {Role.OMBUDSMAN}):
+        links.append(("staff:register", _("Register a muistutus")))
+    if roles & HANDLING:
+        links.append(("staff:post", _("Letters to post")))
+    if Role.OMBUDSMAN in roles:
+        links.append(("staff:assisted", _("Cases I assisted")))
+    if Role.ADMIN in roles or getattr(user, "is_superuser", False):
+        links.append(("staff:access_log", _("Access log")))
+    return links
