@@ -90,7 +90,8 @@ class Message:
 
 def notifications_queue_many(*, messages: Sequence[Message], now: datetime) -> int:
     """Queue many messages in the caller's transaction with a fixed number of statements
-    (one INSERT, one SELECT of what it inserted), and deliver them once that commits.
+    (a SELECT of the keys that exist, one INSERT, a SELECT of the new rows' ids), and deliver
+    them once that commits.
 
     Set-based counterpart of ``notification_queue`` for timers that notify thousands at once.
     A message whose ``dedupe_key`` exists already is skipped, as is a malformed recipient
@@ -114,13 +115,18 @@ def notifications_queue_many(*, messages: Sequence[Message], now: datetime) -> i
             created_at=now,
             next_attempt_at=now,
         )
+    if rows:
+        # Keys queued before (a retried timer) are left alone, and not enqueued again.
+        for key in Notification.objects.filter(dedupe_key__in=list(rows)).values_list(
+            "dedupe_key", flat=True
+        ):
+            rows.pop(str(key), None)
     if not rows:
         return 0
     Notification.objects.bulk_create(rows.values(), ignore_conflicts=True)
-    # Ours are the rows with these keys made at this moment (a duplicate key is older).
     ids = list(
         Notification.objects.filter(
-            dedupe_key__in=list(rows), created_at=now, status=NotificationStatus.READY
+            dedupe_key__in=list(rows), status=NotificationStatus.READY
         ).values_list("pk", flat=True)
     )
     if ids:

@@ -306,3 +306,27 @@ def test_a_late_stale_worker_does_not_undo_a_sent_row(queue):
         True,
         "",
     )
+
+
+def test_queue_many_writes_once_per_key_and_enqueues_after_commit(
+    db, django_capture_on_commit_callbacks
+):
+    from notifications.services import Message, notifications_queue_many
+    from notifications.tasks import notification_deliver_task
+
+    messages = [
+        Message(recipient=f"h{n}@example.fi", subject="S", body_text="B", dedupe_key=f"k{n}")
+        for n in range(3)
+    ]
+    malformed = Message(recipient="not an address", subject="S", body_text="B", dedupe_key="bad")
+    with (
+        mock.patch.object(notification_deliver_task, "delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert notifications_queue_many(messages=[*messages, malformed], now=NOW) == 3
+        # Again, with one new key: only it is written and enqueued.
+        extra = Message(recipient="x@example.fi", subject="S", body_text="B", dedupe_key="k9")
+        assert notifications_queue_many(messages=[*messages, extra], now=NOW) == 1
+    assert Notification.objects.count() == 4
+    assert delay.call_count == 4
+    assert notifications_queue_many(messages=[], now=NOW) == 0
