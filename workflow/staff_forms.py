@@ -35,6 +35,15 @@ class RegistrationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
+    authority_diary_number = forms.CharField(
+        label=_("Supervisory authority's diary number (a kantelu transferred back)"),
+        help_text=_(
+            "Only when the supervisory authority transferred a kantelu to be handled as a "
+            "muistutus. When its reply is approved, a report to the authority is made."
+        ),
+        max_length=60,
+        required=False,
+    )
     filer_role = forms.ChoiceField(label=_("Filed by"), choices=FilerRole.choices)
     on_behalf_basis = forms.ChoiceField(
         label=_("Basis for filing on behalf"),
@@ -142,7 +151,13 @@ class OmbudsmanFilingForm(RegistrationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("channel", "received_on", "first_received_on", "oral_reason"):
+        for name in (
+            "channel",
+            "received_on",
+            "first_received_on",
+            "oral_reason",
+            "authority_diary_number",
+        ):
             del self.fields[name]
 
     def as_submission_body(self) -> dict[str, Any]:

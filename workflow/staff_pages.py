@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,6 +17,7 @@ from complaints.models import Complaint, Organisation
 from complaints.permissions import memberships_of, roles_in, roles_of
 from workflow.api.serializers import SubmissionSerializer, tracking_path
 from workflow.attachments import attachment_add
+from workflow.authority import complaint_kantelu_transferred_back
 from workflow.errors import DomainError
 from workflow.intake import complaint_submit
 from workflow.staff_forms import OmbudsmanFilingForm, RegistrationForm
@@ -76,13 +78,20 @@ def _registered(
 ) -> HttpResponse:
     now = clock.now()
     actor = Actor.staff(request.user)
-    filed = complaint_submit(
-        organisation=form.cleaned_data["organisation"],
-        submission=serializer.to_submission(),
-        actor=actor,
-        now=now,
-        tracking_link=lambda code: request.build_absolute_uri(tracking_path(code)),
-    )
+    diary_number = form.cleaned_data.get("authority_diary_number", "").strip()
+    # A kantelu transferred back is registered with the authority's diary number, together.
+    with transaction.atomic():
+        filed = complaint_submit(
+            organisation=form.cleaned_data["organisation"],
+            submission=serializer.to_submission(),
+            actor=actor,
+            now=now,
+            tracking_link=lambda code: request.build_absolute_uri(tracking_path(code)),
+        )
+        if diary_number:
+            complaint_kantelu_transferred_back(
+                complaint_id=filed.complaint.pk, diary_number=diary_number, actor=actor, now=now
+            )
     for upload in form.cleaned_data["attachments"]:
         attachment_add(
             complaint=filed.complaint,
@@ -96,6 +105,7 @@ def _registered(
         "staff/registered.html",
         {
             "case": filed.complaint,
+            "authority_diary_number": diary_number,
             "tracking_url": request.build_absolute_uri(tracking_path(filed.tracking_code)),
         },
     )

@@ -213,3 +213,69 @@ def test_a_transferred_kantelu_records_the_diary_number(case, handler):
         complaint_kantelu_transferred_back(
             complaint_id=case.pk, diary_number=" ", actor=Actor.staff(handler), now=NOW
         )
+
+
+# --- a kantelu transferred back, registered by the registry --------------------------------
+
+
+def _registration(org: Any, unit: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "organisation": org.pk,
+        "channel": "post",
+        "received_on": "16.11.2026",
+        "first_received_on": "2.11.2026",
+        "filer_role": "client",
+        "client_name": "Maija Meikäläinen",
+        "client_address": "Valtakatu 1, 94100 Kemi",
+        "service_unit": unit.pk,
+        "description": "Kantelu, jonka valvontaviranomainen siirsi muistutuksena käsiteltäväksi.",
+        "language": "fi",
+        "reply_delivery": "post",
+    } | extra
+
+
+def test_registration_stores_the_authoritys_diary_number(client, org, unit):
+    from django.urls import reverse
+
+    from complaints.models import Complaint
+
+    registry = staff_user("kirjaamo", Role.REGISTRY, organisation=org)
+    client.force_login(registry)
+    page = client.get(reverse("staff:register"))
+    assert 'name="authority_diary_number"' in page.content.decode()
+    response = client.post(
+        reverse("staff:register"),
+        _registration(org, unit, authority_diary_number="LVV/4321/2026"),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    complaint = Complaint.objects.get()
+    assert complaint.authority_diary_number == "LVV/4321/2026"
+    assert complaint.escalated
+    assert "LVV/4321/2026" in response.content.decode()
+    event = CaseEvent.objects.get(complaint=complaint, kind=EventKind.NOTE)
+    assert event.actor == registry
+    assert event.data["authority_diary_number"] == "LVV/4321/2026"
+
+
+def test_registration_without_a_diary_number_is_an_ordinary_muistutus(client, org, unit):
+    from django.urls import reverse
+
+    from complaints.models import Complaint
+
+    client.force_login(staff_user("kirjaamo", Role.REGISTRY, organisation=org))
+    client.post(reverse("staff:register"), _registration(org, unit))
+    complaint = Complaint.objects.get()
+    assert complaint.authority_diary_number == ""
+    assert not complaint.escalated
+    assert not complaint.events.filter(kind=EventKind.NOTE).exists()
+
+
+def test_the_ombudsman_form_has_no_diary_number(client, org):
+    from django.urls import reverse
+
+    client.force_login(staff_user("asiavastaava", Role.OMBUDSMAN, organisation=org))
+    assert (
+        'name="authority_diary_number"'
+        not in client.get(reverse("staff:register")).content.decode()
+    )
