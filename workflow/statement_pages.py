@@ -45,7 +45,8 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
                 statement_id=statement.pk,
                 answer=form.cleaned_data["answer"],
                 files=[
-                    (upload.name or "file", upload.read()) for upload in form.cleaned_data["files"]
+                    (upload.name or "file", upload.read())
+                    for upload in form.cleaned_data["attachments"]
                 ],
                 now=clock.now(),
             )

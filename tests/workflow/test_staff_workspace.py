@@ -241,3 +241,39 @@ def test_a_handler_of_another_unit_or_organisation_gets_404(client, org, case):
         assert client.get(reverse("staff:case", args=[case.reference])).status_code == 404
         page = client.get(reverse("staff:queue"), {"q": case.reference}).content.decode()
         assert reverse("staff:case", args=[case.reference]) not in page
+
+
+def test_a_corrected_letter_is_a_new_version_and_the_old_one_is_kept(
+    client, org, unit, handler, approver
+):
+    case = ComplaintFactory.in_state(
+        Status.AWAITING_APPROVAL, organisation=org, service_unit=unit, drafter=handler
+    )
+    from complaints import clock
+    from complaints.actors import Actor
+    from workflow.transitions import complaint_approve_reply
+
+    complaint_approve_reply(complaint_id=case.pk, actor=Actor.staff(approver), now=clock.now())
+    document_generate_task(complaint_id=case.pk, kind=Document.Kind.REPLY)
+    first = Document.objects.get(complaint=case)
+    client.force_login(handler)
+    url = reverse("staff:reissue", args=[case.reference, first.pk])
+    assert client.post(url, {"reason": ""}).status_code == 302
+    assert Document.objects.filter(complaint=case).count() == 1
+    client.post(url, {"reason": "Osoite korjattu."})
+    versions = list(Document.objects.filter(complaint=case).order_by("version"))
+    assert [document.version for document in versions] == [1, 2]
+    assert versions[0].sha256 == first.sha256
+    assert CaseEvent.objects.filter(complaint=case, kind="document_issued").exists()
+
+
+def test_the_draft_preview_is_marked_as_a_draft_and_stores_nothing(client, handler, case):
+    client.force_login(handler)
+    client.post(reverse("staff:transition", args=[case.reference, "accept"]), {})
+    preview = client.post(
+        reverse("staff:reply", args=[case.reference]), {"action": "preview", "text": "Luonnos."}
+    )
+    text = _pdf_text(preview.content)
+    assert "Luonnos." in text
+    assert "DRAFT" in text or "LUONNOS" in text
+    assert not Document.objects.filter(complaint=case).exists()

@@ -2,7 +2,7 @@ from django.urls import path
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.throttling import ScopedRateThrottle
 
-from workflow.api import views
+from workflow.api import case_resources, views
 
 
 class TokenView(ObtainAuthToken):
@@ -24,6 +24,21 @@ urlpatterns = [
         "complaints/<str:reference>/attachments/<int:attachment_id>/",
         views.AttachmentDownloadView.as_view(),
         name="complaint-attachment",
+    ),
+    path(
+        "complaints/<str:reference>/statements/",
+        case_resources.StatementCollectionView.as_view(),
+        name="complaint-statements",
+    ),
+    path(
+        "complaints/<str:reference>/documents/",
+        case_resources.DocumentCollectionView.as_view(),
+        name="complaint-documents",
+    ),
+    path(
+        "complaints/<str:reference>/documents/<int:document_id>/",
+        case_resources.DocumentDownloadView.as_view(),
+        name="complaint-document",
     ),
     path(
         "complaints/<str:reference>/transitions/",
