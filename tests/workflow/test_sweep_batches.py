@@ -23,3 +23,61 @@ def test_backlog_larger_than_a_batch_is_flagged_completely(db, monkeypatch):
     assert CaseEvent.objects.filter(kind="overdue").count() == len(cases)
     again = sweeps.deadlines_sweep(now=datetime(2026, 11, 20, 8, tzinfo=HELSINKI))
     assert again["flagged_overdue"] == 0
+
+
+def _statements_of_a_sweep(org, unit, handler, n, day, moment):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(n):
+        ComplaintFactory.in_state(
+            Status.IN_HANDLING,
+            organisation=org,
+            service_unit=unit,
+            handler=handler,
+            client_email="asiakas@example.fi",
+            received_at=received_on(day),
+        )
+    with CaptureQueriesContext(connection) as queries:
+        result = sweeps.deadlines_sweep(now=moment)
+    assert (result["flagged_overdue"], result["flagged_very_overdue"]) == (n, n)
+    return [q["sql"][:60] for q in queries.captured_queries]
+
+
+def test_notices_notes_and_escalations_keep_the_statement_count_fixed(
+    org, unit, django_capture_on_commit_callbacks
+):
+    """Follow-ups of new breaches (emails, inbox items, events) are bulk writes: the same
+    statements for 3 cases as for 20, each of which notifies four people. (Django caps a
+    statement at 999 parameters on SQLite, so there a bulk INSERT is split every ~70 rows;
+    on PostgreSQL it is one statement however many.)"""
+    from complaints.choices import Role
+    from notifications.models import InboxItem, Notification
+    from tests.factories import staff_user
+
+    handler = staff_user("kasittelija", Role.HANDLER, organisation=org, all_units=True)
+    official = staff_user("vastuu", Role.APPROVER, organisation=org, all_units=True)
+    leading = staff_user("johtava", Role.APPROVER, organisation=org, all_units=True)
+    for user in (handler, official, leading):
+        user.email = f"{user.username}@example.fi"
+        user.save()
+    unit.responsible_official = official
+    unit.save()
+    org.leading_official = leading
+    org.save()
+
+    with django_capture_on_commit_callbacks():
+        few = _statements_of_a_sweep(
+            org, unit, handler, 3, date(2026, 9, 1), datetime(2026, 12, 1, 8, tzinfo=HELSINKI)
+        )
+        many = _statements_of_a_sweep(
+            org, unit, handler, 20, date(2026, 10, 1), datetime(2027, 1, 15, 8, tzinfo=HELSINKI)
+        )
+    import difflib
+
+    assert len(many) == len(few), "\n".join(difflib.unified_diff(few, many, lineterm=""))
+    # Per case: handler, official and complainant when overdue, the leading official when
+    # very overdue.
+    assert Notification.objects.count() == 23 * 4
+    assert InboxItem.objects.count() == 23 * 3
+    assert CaseEvent.objects.filter(kind="escalated_internally").count() == 23
