@@ -16,7 +16,7 @@ from rest_framework.exceptions import ValidationError
 
 from complaints import clock
 from complaints.actors import Actor
-from complaints.models import CaseEvent, ClosureDay, Complaint, Organisation
+from complaints.models import AuthorityRequest, CaseEvent, ClosureDay, Complaint, Organisation
 from complaints.selectors import complaint_visible_queryset
 from complaints.services import access_record
 from workflow.api.transitions import TRANSITIONS
@@ -181,3 +181,30 @@ class ComplaintAdmin(FSMAdminMixin, admin.ModelAdmin[Complaint]):
             return False
         self.message_user(request, str(spec.label), level=messages.SUCCESS)
         return True
+
+
+@admin.register(AuthorityRequest)
+class AuthorityRequestAdmin(admin.ModelAdmin[AuthorityRequest]):
+    """The supervisory authority's requests, read-only: they are registered and answered
+    through the case API (workflow.authority), which records the events and the letter."""
+
+    list_display = ["diary_number", "complaint", "received_on", "due_date", "answered_at"]
+    list_filter = ["complaint__organisation", "received_on", "due_date"]
+    search_fields = ["diary_number", "complaint__reference"]
+    date_hierarchy = "due_date"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuthorityRequest]:
+        # Only requests on cases the user may see, as for the cases themselves.
+        visible = complaint_visible_queryset(user=request.user)
+        return (
+            super().get_queryset(request).filter(complaint__in=visible).select_related("complaint")
+        )
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in AuthorityRequest._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pypdf
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from rest_framework.test import APIClient
 
 from complaints.actors import Actor
@@ -279,3 +280,28 @@ def test_the_ombudsman_form_has_no_diary_number(client, org):
         'name="authority_diary_number"'
         not in client.get(reverse("staff:register")).content.decode()
     )
+
+
+def test_the_admin_lists_requests_only_on_cases_the_user_may_see(client, case, org):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from complaints.models import StaffMembership
+
+    AuthorityRequest.objects.create(
+        complaint=case,
+        diary_number="LVV/55/2026",
+        received_on=date(2026, 11, 1),
+        due_date=date(2026, 12, 1),
+        created_at=NOW,
+    )
+    root = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
+    client.force_login(root)
+    changelist = reverse("admin:complaints_authorityrequest_changelist")
+    assert "LVV/55/2026" not in client.get(changelist).content.decode()  # no reach: not there
+    root.groups.add(Group.objects.get_or_create(name=Role.HANDLER)[0])
+    StaffMembership.objects.create(user=root, organisation=org, all_units=True)
+    page = client.get(changelist)
+    assert page.status_code == 200
+    assert "LVV/55/2026" in page.content.decode()
+    assert client.get(reverse("admin:complaints_authorityrequest_add")).status_code == 403
