@@ -13,7 +13,13 @@ from complaints import clock
 from complaints.actors import Actor
 from complaints.choices import Channel, FilerRole, Role
 from complaints.clock import helsinki_date
-from complaints.models import Complaint, Organisation, ServiceUnit, StaffMembership
+from complaints.models import (
+    Complaint,
+    Organisation,
+    ReplyTemplate,
+    ServiceUnit,
+    StaffMembership,
+)
 from workflow.intake import Party, Submission, complaint_submit
 from workflow.sweeps import deadlines_sweep
 from workflow.transitions import complaint_accept, complaint_submit_reply
@@ -25,6 +31,37 @@ UNITS = [
     ("Lastensuojelu", "Barnskydd", "Child welfare"),
     ("Vammaispalvelut", "Handikappservice", "Disability services"),
 ]
+
+# A starting point per language; organisations write their own in the admin.
+REPLY_TEMPLATES = {
+    "fi": {
+        "name": "Vastaus muistutukseen",
+        "greeting": "Hyvä {recipient_name},",
+        "summary": "Kiitos muistutuksestanne, joka saapui {received_on} ({reference}). "
+        "Muistutuksenne koski palvelua {unit}.",
+        "findings": "Asiassa on selvitetty seuraavaa: ",
+        "measures": "Asian johdosta on ryhdytty seuraaviin toimenpiteisiin: ",
+        "closing": "Pahoittelemme tapahtunutta.\n\nYstävällisin terveisin",
+    },
+    "sv": {
+        "name": "Svar på anmärkning",
+        "greeting": "Bästa {recipient_name},",
+        "summary": "Tack för er anmärkning, som kom in {received_on} ({reference}). "
+        "Anmärkningen gällde {unit}.",
+        "findings": "I ärendet har följande utretts: ",
+        "measures": "Med anledning av ärendet har följande åtgärder vidtagits: ",
+        "closing": "Vi beklagar det som hänt.\n\nMed vänliga hälsningar",
+    },
+    "en": {
+        "name": "Reply to a muistutus",
+        "greeting": "Dear {recipient_name},",
+        "summary": "Thank you for your muistutus, received on {received_on} ({reference}), "
+        "about {unit}.",
+        "findings": "We have looked into the matter and found the following: ",
+        "measures": "As a result, the following measures have been taken: ",
+        "closing": "We apologise for what happened.\n\nYours sincerely",
+    },
+}
 
 
 def _user(username: str, role: Role, *, superuser: bool = False) -> Any:
@@ -77,6 +114,10 @@ def demo_seed() -> str:
         unit.responsible_official = users[Role.APPROVER]
         unit.save(update_fields=["responsible_official"])
 
+    for language, parts in REPLY_TEMPLATES.items():
+        ReplyTemplate.objects.get_or_create(
+            organisation=organisation, language=language, name=parts["name"], defaults=parts
+        )
     if not Complaint.objects.filter(organisation=organisation).exists():
         _demo_cases(organisation, units, users)
     logins = ", ".join(f"{role.value}/{DEMO_PASSWORD}" for role in Role)
