@@ -17,6 +17,18 @@ from complaints.services import access_record
 from workflow.calendar import complaint_due_date_explanation
 from workflow.escalation import escalation_allowed
 
+# Letters to the complainant; the rest (internal escalation, letters to the supervisory
+# authority) are staff's and never reachable through the tracking code.
+COMPLAINANT_DOCUMENT_KINDS = frozenset(
+    {
+        Document.Kind.RECEIPT,
+        Document.Kind.REPLY,
+        Document.Kind.EXTENSION_NOTICE,
+        Document.Kind.TRANSFER_NOTICE,
+        Document.Kind.ESCALATION_NOTE,
+    }
+)
+
 
 def tracked_complaint(*, code: str, what: str) -> Complaint | None:
     """The case behind ``code``, with the read logged; ``None`` for an unknown code."""
@@ -50,13 +62,14 @@ def tracking_view(
         {
             "kind": kind,
             "url": document_link(code=code, kind=kind, absolute=absolute),
+            "label": str(Document.Kind(kind).label),
         }
         for kind in [
             Document.Kind.RECEIPT,
             *dict.fromkeys(
                 kind
                 for kind in complaint.documents.values_list("kind", flat=True)
-                if kind != Document.Kind.RECEIPT
+                if kind != Document.Kind.RECEIPT and kind in COMPLAINANT_DOCUMENT_KINDS
             ),
         ]
     ]

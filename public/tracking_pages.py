@@ -18,7 +18,7 @@ from complaints.choices import OPEN_STATES, Status
 from complaints.models import Complaint, Document
 from public.forms import AttachmentsForm, WithdrawForm
 from public.ratelimits import limit
-from public.tracking import tracked_complaint_or_404, tracking_view
+from public.tracking import COMPLAINANT_DOCUMENT_KINDS, tracked_complaint_or_404, tracking_view
 from workflow.attachments import attachment_add_for_complainant
 from workflow.calendar import complaint_due_date_explanation
 from workflow.documents import document_ensure
@@ -49,7 +49,6 @@ def _page_context(complaint: Complaint, code: str, language: str) -> dict[str, A
         "explanation": complaint_due_date_explanation(complaint=complaint, language=language),
         "authority": complaint.organisation.authority_name_in(language),
         "attachments": complaint.attachments.all(),
-        "documents": complaint.documents.all(),
     }
 
 
@@ -142,6 +141,8 @@ def dissatisfied(request: HttpRequest, code: str) -> HttpResponse:
 @limit(TRACK_RATE)
 def document(request: HttpRequest, code: str, kind: str) -> FileResponse:
     complaint = tracked_complaint_or_404(code=code, what=f"page:document:{kind}")
+    if kind not in COMPLAINANT_DOCUMENT_KINDS:
+        raise Http404
     if kind == Document.Kind.RECEIPT:
         found: Document | None = document_ensure(
             complaint=complaint, kind=Document.Kind.RECEIPT, now=clock.now()

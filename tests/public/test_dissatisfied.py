@@ -223,3 +223,29 @@ def test_the_page_post_needs_the_csrf_token(case_in):
     _complaint, code = case_in(Status.REPLIED)
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(reverse("public:dissatisfied", args=[code])).status_code == 403
+
+
+def test_letters_to_the_authority_and_internal_notes_stay_off_the_tracking_link(
+    api, client, case_in
+):
+    from django.core.files.base import ContentFile
+
+    complaint, code = case_in(Status.REPLIED, replied_at=datetime(2026, 10, 20, tzinfo=HELSINKI))
+    for kind in ("internal_escalation", "report_back", "authority_statement"):
+        document = Document(
+            complaint=complaint,
+            kind=kind,
+            language="fi",
+            sha256="0" * 64,
+            size=4,
+            created_at=complaint.replied_at,
+        )
+        document.file.save(f"{complaint.reference}/{kind}.pdf", ContentFile(b"%PDF"), save=True)
+        assert client.get(reverse("public:document", args=[code, kind])).status_code == 404
+    api.post(url(code))
+    api.post(url(code))
+    kinds = [document["kind"] for document in api.get(f"/api/v1/track/{code}/").json()["documents"]]
+    assert kinds == ["receipt", "escalation_note"]
+    html = client.get(reverse("public:track", args=[code])).content.decode()
+    assert html.count("/documents/escalation_note/") == 1
+    assert "/documents/report_back/" not in html
