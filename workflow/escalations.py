@@ -29,7 +29,7 @@ from complaints.choices import BreachTier, EventKind
 from complaints.models import CaseEvent, Complaint
 from notifications.inbox import InboxEntry, inbox_add_many
 from notifications.services import Message, notifications_queue_many
-from workflow.notices import inbox_entry, notice_recipient, render_message, staff_case_url
+from workflow.notices import day, inbox_entry, notice_recipient, render_message, staff_case_url
 from workflow.tasks import internal_escalations_generate_on_commit
 
 logger = logging.getLogger(__name__)
@@ -82,13 +82,13 @@ def _staff(
     """An email and an inbox item to each distinct staff member of ``people``."""
     messages, entries = [], []
     subject = OVERDUE_SUBJECT if tier == BreachTier.OVERDUE else VERY_OVERDUE_SUBJECT
-    context = {
+    per_case = {
         "reference": row["reference"],
-        "due_date": row["due_date"],
+        "due": day(row["due_date"]),
         "url": staff_case_url(row["reference"]),
     }
     with translation.override(settings.LANGUAGE_CODE):
-        subject_text = str(subject) % context
+        subject_text = str(subject) % per_case
     seen: set[int] = set()
     for user_id, email in people:
         if user_id is None or user_id in seen:
@@ -100,7 +100,8 @@ def _staff(
                 render_message(
                     template=template,
                     subject=subject,
-                    context=context,
+                    context={},
+                    per_case=per_case,
                     language=settings.LANGUAGE_CODE,
                     recipient=email,
                     dedupe_key=key,
@@ -155,7 +156,6 @@ def _delay_notice(row: dict[str, Any]) -> Message | None:
         return None
     language = row["language"]
     context = {
-        "reference": row["reference"],
         "organisation": row[f"organisation__name_{language}"] or row["organisation__name_fi"],
         "authority": row[f"organisation__authority_name_{language}"]
         or row["organisation__authority_name_fi"],
@@ -164,6 +164,7 @@ def _delay_notice(row: dict[str, Any]) -> Message | None:
         template="delay_notice",
         subject=DELAY_SUBJECT,
         context=context,
+        per_case={"reference": row["reference"]},
         language=language,
         recipient=recipient,
         dedupe_key=f"complaint:{row['id']}:delay_notice",

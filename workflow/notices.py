@@ -5,9 +5,10 @@ No case content in email: a reference, a short event and a link — nothing else
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from html import escape as html_escape
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -56,27 +57,66 @@ def notice_recipient(
     return client_email or ("" if filer_role == FilerRole.CLIENT else filer_email)
 
 
+def day(value: date) -> str:
+    """A date as written in messages: 2.12.2026."""
+    return f"{value.day}.{value.month}.{value.year}"
+
+
 def render_message(
     *,
     template: str,
     subject: Promise,
-    context: Mapping[str, Any],
+    context: Mapping[str, str],
+    per_case: Mapping[str, str],
     language: str,
     recipient: str,
     dedupe_key: str,
     html: bool = False,
 ) -> Message:
     """One email from ``templates/email/<template>.txt`` (and ``.html``) in ``language``;
-    ``subject`` is a lazily translated format string filled from ``context``."""
+    ``subject`` is a lazily translated format string filled from both mappings.
+
+    A timer renders thousands of these: each template is rendered once per language and
+    ``context`` (what many cases share) with markers for ``per_case`` (reference, dates,
+    links), which are then filled in as text.
+    """
+    values = {**context, **per_case}
     with translation.override(language):
-        return Message(
-            recipient=recipient,
-            subject=str(subject) % context,
-            body_text=render_to_string(f"email/{template}.txt", dict(context)),
-            body_html=render_to_string(f"email/{template}.html", dict(context)) if html else "",
-            language=language,
-            dedupe_key=dedupe_key,
-        )
+        subject_text = str(subject) % values
+    shared, keys = tuple(sorted(context.items())), tuple(sorted(per_case))
+    return Message(
+        recipient=recipient,
+        subject=subject_text,
+        body_text=_fill(_skeleton(template, "txt", language, shared, keys), per_case, escape=False),
+        body_html=_fill(_skeleton(template, "html", language, shared, keys), per_case, escape=True)
+        if html
+        else "",
+        language=language,
+        dedupe_key=dedupe_key,
+    )
+
+
+def _marker(key: str) -> str:
+    return f"\x1f{key}\x1f"
+
+
+@functools.lru_cache(maxsize=512)
+def _skeleton(
+    template: str,
+    extension: str,
+    language: str,
+    shared: tuple[tuple[str, str], ...],
+    keys: tuple[str, ...],
+) -> str:
+    context = {**dict(shared), **{key: _marker(key) for key in keys}}
+    with translation.override(language):
+        return render_to_string(f"email/{template}.{extension}", context)
+
+
+def _fill(skeleton: str, per_case: Mapping[str, str], *, escape: bool) -> str:
+    for key, value in per_case.items():
+        skeleton = skeleton.replace(_marker(key), html_escape(value) if escape else value)
+    return skeleton
 
 
 def inbox_entry(*, user_id: int, subject: str, reference: str, dedupe_key: str) -> InboxEntry:
@@ -127,7 +167,6 @@ def status_notice_queue(*, complaint: Complaint, name: str, actor: Actor, now: d
     language = complaint.language
     with translation.override(language):
         context = {
-            "reference": complaint.reference,
             "organisation": complaint.organisation.name_in(language),
             "event": str(STATUS_NOTICE_EVENTS[name]),
         }
@@ -135,6 +174,7 @@ def status_notice_queue(*, complaint: Complaint, name: str, actor: Actor, now: d
         template="status_change",
         subject=gettext_lazy("News on your muistutus %(reference)s"),
         context=context,
+        per_case={"reference": complaint.reference},
         language=language,
         recipient=recipient,
         dedupe_key=f"complaint:{complaint.pk}:status:{name}",

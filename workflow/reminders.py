@@ -16,7 +16,7 @@ from complaints.clock import helsinki_date
 from complaints.models import Complaint, DeadlineReminder
 from notifications.inbox import inbox_add_many
 from notifications.services import notifications_queue_many
-from workflow.notices import inbox_entry, render_message, staff_case_url
+from workflow.notices import day, inbox_entry, render_message, staff_case_url
 
 SUBJECT = _("Reminder: muistutus %(reference)s is due on %(due)s")
 FIELDS = (
@@ -90,11 +90,9 @@ def _notify(rows: list[dict[str, Any]], *, days: int, now: datetime) -> None:
         if user_id is None:
             continue
         recipient = row["handler__email"] or row["service_unit__responsible_official__email"]
-        context = {
+        per_case = {
             "reference": row["reference"],
-            "due": f"{row['due_date']:%d.%m.%Y}",
-            "due_date": row["due_date"],
-            "days": days,
+            "due": day(row["due_date"]),
             "url": staff_case_url(row["reference"]),
         }
         key = f"complaint:{row['id']}:reminder:{row['due_date']}:{days}"
@@ -103,14 +101,15 @@ def _notify(rows: list[dict[str, Any]], *, days: int, now: datetime) -> None:
                 render_message(
                     template="reminder",
                     subject=SUBJECT,
-                    context=context,
+                    context={},
+                    per_case=per_case,
                     language=settings.LANGUAGE_CODE,
                     recipient=recipient,
                     dedupe_key=key,
                 )
             )
         with translation.override(settings.LANGUAGE_CODE):
-            subject = str(SUBJECT) % context
+            subject = str(SUBJECT) % per_case
         entries.append(
             inbox_entry(
                 user_id=user_id, subject=subject, reference=row["reference"], dedupe_key=key

@@ -28,7 +28,7 @@ from complaints.clock import helsinki_date
 from complaints.models import AuthorityRequest, CaseEvent, StatementRequest
 from notifications.inbox import InboxEntry, inbox_add_many
 from notifications.services import Message, notifications_queue_many
-from workflow.notices import inbox_entry, render_message, staff_case_url
+from workflow.notices import day, inbox_entry, render_message, staff_case_url
 
 BATCH = 5000
 
@@ -174,10 +174,9 @@ def _notices(
         if user_id is None:
             continue
         reference = row["complaint__reference"]
-        context = {
+        per_case = {
             "reference": reference,
-            "due": f"{row['due_date']:%d.%m.%Y}",
-            "due_date": row["due_date"],
+            "due": day(row["due_date"]),
             "diary_number": row.get("diary_number", ""),
             "url": staff_case_url(reference),
         }
@@ -187,14 +186,15 @@ def _notices(
                 render_message(
                     template=template,
                     subject=subject,
-                    context=context,
+                    context={},
+                    per_case=per_case,
                     language=language,
                     recipient=email,
                     dedupe_key=key,
                 )
             )
         with translation.override(language):
-            text = str(subject) % context
+            text = str(subject) % per_case
         entries.append(
             inbox_entry(user_id=user_id, subject=text, reference=reference, dedupe_key=key)
         )
