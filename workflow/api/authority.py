@@ -43,7 +43,9 @@ class StatementInputSerializer(serializers.Serializer[Any]):
 
 
 class AuthorityRequestSerializer(serializers.ModelSerializer[AuthorityRequest]):
-    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    created_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     statement_document_version = serializers.SerializerMethodField()
 
     class Meta:
