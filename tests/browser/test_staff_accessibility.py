@@ -138,6 +138,12 @@ def test_the_queue(page, site, handler, cases, language):
 
     page.goto("/staff/cases/?due_within=abc")
     assert page.locator("details.filters .error-summary").is_visible()
+    # The summary takes the focus and leads to the field, which says what is wrong with it.
+    page.wait_for_function("document.activeElement.id === 'error-summary'")
+    assert page.locator('#error-summary a[href="#id_due_within"]').count() == 1
+    assert page.locator("#id_due_within").get_attribute("aria-describedby") == (
+        "id_due_within_error"
+    )
     assert page.locator("main table").count() == 0
     assert_clean(page, "queue with an error in the filters")
 
