@@ -35,6 +35,12 @@ def assert_clean(page: Any, what: str) -> None:
     assert page.evaluate("getComputedStyle(document.body).maxWidth") != "none", (
         f"{what}: the style sheet did not load"
     )
+    # axe-core no longer reports duplicate ids, but a label's "for" finds only the first.
+    duplicated = page.evaluate(
+        "() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);"
+        " return ids.filter((id, i) => ids.indexOf(id) !== i); }"
+    )
+    assert not duplicated, f"{what} ({page.url}): ids used twice: {duplicated}"
     violations = AXE.run(page, options=OPTIONS).response["violations"]
     blocking = [violation for violation in violations if violation["impact"] in BLOCKING]
     assert not blocking, f"{what} ({page.url}):\n{describe(blocking)}"
