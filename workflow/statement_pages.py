@@ -67,6 +67,6 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         },
         status=400 if request.method == "POST" and form.errors else 200,
     )
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"  # a form posted with Origin: null fails CSRF
     response["X-Robots-Tag"] = "noindex"
     return response
