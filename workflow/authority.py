@@ -23,7 +23,7 @@ from complaints.choices import EventKind
 from complaints.models import AuthorityRequest, Complaint, Document
 from complaints.permissions import HANDLING_ROLES, role_reaches, roles_of
 from complaints.services import event_record
-from workflow.document_versions import document_latest, document_new_version
+from workflow.documents import document_latest, document_new_version
 from workflow.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 
 DIARY_NUMBER_MAX = 60

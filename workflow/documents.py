@@ -101,10 +101,9 @@ def document_reissue(
         raise InvalidInput("reason", _("Say what was corrected."))
     with transaction.atomic():
         locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
-        latest = locked.documents.filter(kind=kind).order_by("-version").first()
-        if latest is None:
+        if document_latest(complaint=locked, kind=kind) is None:
             raise InvalidInput("kind", _("There is no such letter to correct."))
-        document = _stored(complaint=complaint, kind=kind, version=latest.version + 1, now=now)
+        document = document_new_version(complaint=complaint, kind=kind, now=now)
         event_record(
             complaint=locked,
             kind=EventKind.DOCUMENT_ISSUED,
@@ -113,6 +112,22 @@ def document_reissue(
             data={"kind": kind, "version": document.version, "reason": reason},
         )
     return document
+
+
+def document_latest(*, complaint: Complaint, kind: Document.Kind) -> Document | None:
+    return Document.objects.filter(complaint=complaint, kind=kind).order_by("-version").first()
+
+
+def document_new_version(*, complaint: Complaint, kind: Document.Kind, now: datetime) -> Document:
+    """Render ``kind`` for the case as it stands now and store it as the next version
+    (the first, if there is none); the earlier versions stay as they were."""
+    latest = document_latest(complaint=complaint, kind=kind)
+    version = latest.version + 1 if latest else 1
+    try:
+        return _stored(complaint=complaint, kind=kind, version=version, now=now)
+    except IntegrityError:
+        # Another request made this version meanwhile: theirs is the document.
+        return Document.objects.get(complaint=complaint, kind=kind, version=version)
 
 
 def _stored(*, complaint: Complaint, kind: Document.Kind, version: int, now: datetime) -> Document:
@@ -144,7 +159,7 @@ def _stored(*, complaint: Complaint, kind: Document.Kind, version: int, now: dat
 
 def document_ensure(*, complaint: Complaint, kind: Document.Kind, now: datetime) -> Document:
     """The case's document of ``kind`` (its latest version), generated if it does not exist."""
-    existing = Document.objects.filter(complaint=complaint, kind=kind).order_by("-version").first()
+    existing = document_latest(complaint=complaint, kind=kind)
     if existing is not None:
         return existing
     try:

@@ -18,8 +18,7 @@ from complaints.actors import Actor
 from complaints.choices import OPEN_STATES, EventKind, Status
 from complaints.models import Complaint, Document
 from complaints.services import event_record
-from workflow.document_versions import document_latest, document_new_version
-from workflow.documents import document_ensure
+from workflow.documents import document_ensure, document_latest, document_new_version
 from workflow.errors import TransitionNotAllowed
 
 REPLIED_STATES = (Status.REPLIED, Status.CLOSED)
