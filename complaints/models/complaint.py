@@ -181,6 +181,26 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
                 fields=["service_unit", "status", "due_date", "id"], name="queue_unit_idx"
             ),
             models.Index(fields=["handler", "status", "due_date"], name="queue_handler_idx"),
+            # The queue sorted by due date (then id, the cursor's tie-break) in one
+            # organisation or unit, all states or only the open ones, and the overdue filter:
+            # an ordered index scan that stops after one page, however many cases there are.
+            models.Index(fields=["organisation", "due_date", "id"], name="queue_org_due_idx"),
+            models.Index(fields=["service_unit", "due_date", "id"], name="queue_unit_due_idx"),
+            models.Index(
+                fields=["organisation", "due_date", "id"],
+                condition=Q(status__in=OPEN_STATES),
+                name="queue_org_open_idx",
+            ),
+            models.Index(
+                fields=["service_unit", "due_date", "id"],
+                condition=Q(status__in=OPEN_STATES),
+                name="queue_unit_open_idx",
+            ),
+            models.Index(
+                fields=["organisation", "due_date", "id"],
+                condition=Q(overdue=True),
+                name="queue_overdue_idx",
+            ),
             # The sweep: open cases not yet flagged, by due date.
             models.Index(
                 fields=["due_date"],
