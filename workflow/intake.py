@@ -146,16 +146,11 @@ def complaint_submit(
 
     assisted = submission.ombudsman_consent and Role.OMBUDSMAN in roles_of(actor.user)
     fingerprint = _fingerprint(organisation, submission) if submission_key else ""
+    # A retry with the same key is found by the unique constraint on (organisation,
+    # submission_key) when the INSERT fails, not by a look-up before it: one statement
+    # less for every first submission, the common case.
     if submission_key:
         code = _keyed_tracking_code(submission_key, fingerprint)
-        existing = _existing(organisation, submission_key, fingerprint)
-        if existing is not None:
-            if existing.tracking_code_hash != tracking_code_hash(code):
-                # The key changed since (SECRET_KEY rotated): the code cannot be given again.
-                raise IdempotencyConflict(
-                    _("This submission was already received; its link was given then.")
-                )
-            return Filed(complaint=existing, tracking_code=code, created=False)
         code_hash = tracking_code_hash(code)
     else:
         code, code_hash = tracking_code_new()
@@ -220,10 +215,15 @@ def complaint_submit(
             if tracking_link is not None:
                 receipt_notice_queue(complaint=complaint, tracking_url=tracking_link(code), now=now)
     except IntegrityError:
-        # A concurrent retry with the same key won the race: answer with its case.
+        # A retry with the same key (earlier, or concurrent and won the race): its case.
         existing = _existing(organisation, submission_key, fingerprint) if submission_key else None
         if existing is None:
             raise
+        if existing.tracking_code_hash != code_hash:
+            # The key changed since (SECRET_KEY rotated): the code cannot be given again.
+            raise IdempotencyConflict(
+                _("This submission was already received; its link was given then.")
+            ) from None
         return Filed(complaint=existing, tracking_code=code, created=False)
     return Filed(complaint=complaint, tracking_code=code, created=True)
 
