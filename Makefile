@@ -8,7 +8,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
 PY := .venv/bin/python
 
-.PHONY: run test lint typecheck check migrate seed clean bootstrap diagram
+.PHONY: run test lint typecheck check migrate seed clean bootstrap diagram bench
 
 bootstrap: .venv/.synced
 
@@ -54,6 +54,11 @@ diagram: bootstrap
 	translation.activate('en'); call_command('graph_transitions', 'complaints.Complaint')" \
 	> docs/state-diagram.dot
 	dot -Tsvg docs/state-diagram.dot -o docs/state-diagram.svg
+
+# Performance figures against throwaway PostgreSQL + Redis (docs/performance.md); not part of
+# `make test`. BENCH_N=1000000 make bench for the large size.
+bench: bootstrap
+	./benchmarks/run.sh
 
 clean:
 	rm -rf .venv .tools var .pytest_cache .mypy_cache .ruff_cache

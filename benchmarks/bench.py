@@ -1,0 +1,509 @@
+"""The measurements of issue 6 against a seeded database (see run.sh, seed.py).
+
+Prints one line per figure, ``name value unit``, and appends them to
+``benchmarks/results/<date>.txt``. HTTP figures go through gunicorn on 127.0.0.1; statement
+counts, the sweep and the PDF render run in this process against the same database.
+"""
+
+# ruff: noqa: E402, S603 - Django is set up before the app imports; fixed commands
+from __future__ import annotations
+
+import http.client
+import json
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from complaints import clock
+from complaints.models import Complaint, Document, Reply
+
+BENCH_DIR = Path(os.environ["BENCH_DIR"])
+SEED = json.loads((BENCH_DIR / "seed.json").read_text())
+PORT = int(os.environ.get("BENCH_WEB_PORT", "8399"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "200"))
+SUBMIT_SECONDS = float(os.environ.get("BENCH_SUBMIT_SECONDS", "20"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "4"))
+LETTERS = int(os.environ.get("BENCH_LETTERS", "60"))
+NOW = datetime.combine(
+    date.fromisoformat(SEED["today"]), datetime.min.time(), tzinfo=ZoneInfo("Europe/Helsinki")
+) + timedelta(hours=12)
+RESULTS: list[str] = []
+
+
+def report(name: str, value: float | int | str, unit: str) -> None:
+    line = f"{name} {value} {unit}"
+    RESULTS.append(line)
+    print(line, flush=True)
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+# --- processes --------------------------------------------------------------------------
+
+
+def start(command: list[str], log: str) -> subprocess.Popen[bytes]:
+    handle = (BENCH_DIR / log).open("wb")
+    return subprocess.Popen(command, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def family(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    kids = [int(p) for p in children.read_text().split()] if children.exists() else []
+    return [pid, *[k for kid in kids for k in family(kid)]]
+
+
+def wait_http(path: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=5)
+            conn.request("GET", path, headers={"Host": "127.0.0.1"})
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"web server did not answer {path}")
+
+
+# --- HTTP -------------------------------------------------------------------------------
+
+
+class Http:
+    """One keep-alive connection."""
+
+    def __init__(self, token: str = "") -> None:
+        self.conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        self.headers = {"Host": "127.0.0.1"}
+        if token:
+            self.headers["Authorization"] = f"Token {token}"
+
+    def request(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, Any, float]:
+        data = json.dumps(body).encode() if body is not None else None
+        all_headers = {**self.headers, **(headers or {})}
+        if data is not None:
+            all_headers["Content-Type"] = "application/json"
+        started = time.perf_counter()
+        self.conn.request(method, path, body=data, headers=all_headers)
+        response = self.conn.getresponse()
+        payload = response.read()
+        elapsed = time.perf_counter() - started
+        parsed = json.loads(payload) if payload[:1] in (b"{", b"[") else payload
+        return response.status, parsed, elapsed
+
+
+def timed_gets(client: Http, path: str, repeat: int) -> list[float]:
+    for _ in range(max(5, repeat // 10)):
+        status, body, _elapsed = client.request("GET", path)
+        if status != 200:
+            raise RuntimeError(f"GET {path}: {status} {body!r:.300}")
+    samples = []
+    for _ in range(repeat):
+        _status, _body, elapsed = client.request("GET", path)
+        samples.append(elapsed * 1000)
+    return samples
+
+
+def measure_queue() -> None:
+    unit = SEED["unit_id"]
+    handler = Http(SEED["handler_token"])
+    county = Http(SEED["county_token"])
+    open_states = "status=received&status=in_handling&status=awaiting_approval"
+    cases = {
+        "queue_unit_first_page": (handler, f"/api/v1/complaints/?unit={unit}&ordering=due_date"),
+        "queue_unit_open_first_page": (
+            handler,
+            f"/api/v1/complaints/?unit={unit}&{open_states}&ordering=due_date",
+        ),
+        "queue_overdue_first_page": (county, "/api/v1/complaints/?overdue=true&ordering=due_date"),
+        "queue_unit_overdue_first_page": (
+            handler,
+            f"/api/v1/complaints/?unit={unit}&overdue=true&ordering=due_date",
+        ),
+    }
+    # A deep page: follow the cursor 40 pages (2,000 rows) into the unit's queue.
+    path = cases["queue_unit_first_page"][1]
+    for _ in range(40):
+        status, body, _elapsed = handler.request("GET", path)
+        if status != 200 or not body.get("next"):
+            break
+        parts = urlsplit(body["next"])
+        path = f"{parts.path}?{parts.query}"
+    cases["queue_unit_deep_page_40"] = (handler, path)
+    for name, (client, path) in cases.items():
+        p50, p95 = percentiles(timed_gets(client, path, REPEAT))
+        report(f"{name}_p50", round(p50, 1), "ms")
+        report(f"{name}_p95", round(p95, 1), "ms")
+    reference = Complaint.objects.filter(service_unit_id=unit).values_list("reference", flat=True)[
+        0
+    ]
+    p50, p95 = percentiles(timed_gets(handler, f"/api/v1/complaints/{reference}/", REPEAT))
+    report("case_detail_p50", round(p50, 1), "ms")
+    report("case_detail_p95", round(p95, 1), "ms")
+
+
+def submission(index: int, key: str) -> dict[str, Any]:
+    units = SEED["unit_ids"][1]
+    return {
+        "organisation": "org2",
+        "description": f"Kotihoidon käynti jäi väliin {index}. " * 5,
+        "filer_role": "client",
+        "client": {"name": f"Testi Asiakas {key[:8]}", "email": f"c{index}@example.invalid"},
+        "language": "fi",
+        "reply_delivery": "online",
+        "service_unit": units[index % len(units)],
+    }
+
+
+def submit_worker(args: tuple[int, float, Any]) -> dict[str, Any]:
+    worker, seconds, start_at = args
+    client = Http()
+    statuses: dict[int, int] = {}
+    created: list[tuple[str, str]] = []
+    latencies: list[float] = []
+    while time.time() < start_at:
+        time.sleep(0.001)
+    end = time.time() + seconds
+    index = 0
+    while time.time() < end:
+        key = uuid.uuid4().hex
+        try:
+            status, body, elapsed = client.request(
+                "POST",
+                "/api/v1/complaints/",
+                submission(worker * 1_000_000 + index, key),
+                {"Idempotency-Key": key},
+            )
+        except (OSError, http.client.HTTPException):
+            status, body, elapsed = 0, None, 0.0
+            client = Http()
+        statuses[status] = statuses.get(status, 0) + 1
+        latencies.append(elapsed * 1000)
+        if status == 201:
+            created.append((key, body["reference"]))
+        index += 1
+    return {"statuses": statuses, "created": created, "latencies": latencies}
+
+
+def measure_submissions() -> None:
+    start_at = time.time() + 1
+    with multiprocessing.get_context("spawn").Pool(CLIENTS) as pool:
+        results = pool.map(submit_worker, [(w, SUBMIT_SECONDS, start_at) for w in range(CLIENTS)])
+    statuses: dict[int, int] = {}
+    created: list[tuple[str, str]] = []
+    latencies: list[float] = []
+    for result in results:
+        for status, count in result["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + count
+        created += result["created"]
+        latencies += result["latencies"]
+    ok = statuses.get(201, 0)
+    errors = sum(count for status, count in statuses.items() if status != 201)
+    keys = [f"api:{key}" for key, _reference in created]
+    stored = Complaint.objects.filter(submission_key__in=keys)
+    in_db = stored.count()
+    distinct = stored.values("reference").distinct().count()
+    references_match = set(stored.values_list("reference", flat=True)) == {r for _k, r in created}
+    p50, p95 = percentiles(latencies)
+    report("submissions_rate", round(ok / SUBMIT_SECONDS, 1), f"/s ({CLIENTS} clients)")
+    report("submissions_errors", errors, f"responses (statuses {statuses})")
+    report(
+        "submissions_in_db_exactly_once",
+        "yes" if in_db == ok == distinct == len(set(keys)) and references_match else "NO",
+        f"({ok} created, {in_db} rows)",
+    )
+    report("submission_latency_p50", round(p50, 1), "ms")
+    report("submission_latency_p95", round(p95, 1), "ms")
+
+
+# --- in-process statement counts ----------------------------------------------------------
+
+
+def statements(call: Callable[[], Any]) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        call()
+    return len(queries.captured_queries)
+
+
+def measure_statements() -> None:
+    client = Client(HTTP_HOST="127.0.0.1")
+    staff = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Token {SEED['handler_token']}")
+    unit = SEED["unit_id"]
+
+    def submit() -> None:
+        key = uuid.uuid4().hex
+        response = client.post(
+            "/api/v1/complaints/",
+            submission(99_000_000, key),
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=key,
+        )
+        assert response.status_code == 201, response.content
+
+    submit()
+    report("submission_statements", statements(submit), "SQL statements")
+    queue = f"/api/v1/complaints/?unit={unit}&ordering=due_date"
+    staff.get(queue)
+    report("queue_page_statements", statements(lambda: staff.get(queue)), "SQL statements")
+    reference = Complaint.objects.filter(service_unit_id=unit).values_list("reference", flat=True)[
+        0
+    ]
+    detail = f"/api/v1/complaints/{reference}/"
+    report("case_detail_statements", statements(lambda: staff.get(detail)), "SQL statements")
+
+
+# --- the deadline sweep -------------------------------------------------------------------
+
+
+def make_overdue(count: int) -> list[int]:
+    """``count`` closed cases become open, in handling and due two days ago, unflagged."""
+    ids = list(
+        Complaint.objects.filter(status="closed", merged_cases__isnull=True)
+        .order_by("?")
+        .values_list("id", flat=True)[:count]
+    )
+    due = NOW.date() - timedelta(days=2)
+    Complaint.objects.filter(id__in=ids).update(
+        status="in_handling",
+        received_on=due - timedelta(days=30),
+        due_date=due,
+        extended=False,
+        due_rule="one_month",
+        overdue=False,
+        very_overdue=False,
+        closed_at=None,
+        replied_at=None,
+    )
+    return ids
+
+
+def undo_overdue(ids: list[int]) -> None:
+    from complaints.models import CaseEvent, DeadlineBreach
+
+    Complaint.objects.filter(id__in=ids).update(status="closed", overdue=False)
+    DeadlineBreach.objects.filter(complaint_id__in=ids, recorded_at=NOW).delete()
+    CaseEvent.objects.filter(complaint_id__in=ids, at=NOW, kind="overdue").delete()
+
+
+def measure_sweep() -> None:
+    from workflow.sweeps import deadlines_sweep
+
+    started = time.perf_counter()
+    first = deadlines_sweep(now=NOW)
+    report("sweep_first_run", round((time.perf_counter() - started) * 1000), "ms")
+    report("sweep_first_run_reminded", first["reminded"], "reminders")
+    samples = []
+    for _ in range(20):
+        started = time.perf_counter()
+        result = deadlines_sweep(now=NOW)
+        samples.append((time.perf_counter() - started) * 1000)
+        assert result["flagged_overdue"] == 0, result
+    p50, p95 = percentiles(samples)
+    report("sweep_nothing_due_p50", round(p50, 1), "ms")
+    report("sweep_nothing_due_p95", round(p95, 1), "ms")
+    report("sweep_nothing_due_statements", statements(lambda: deadlines_sweep(now=NOW)), "SQL")
+    for count in (1000, 10000):
+        samples, counts = [], []
+        for _ in range(3 if count == 10000 else 1):
+            ids = make_overdue(count)
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                result = deadlines_sweep(now=NOW)
+                samples.append(time.perf_counter() - started)
+            counts.append(len(queries.captured_queries))
+            assert result["flagged_overdue"] == count, result
+            undo_overdue(ids)
+        report(f"sweep_{count}_newly_overdue_p50", round(statistics.median(samples), 2), "s")
+        report(f"sweep_{count}_newly_overdue_statements", max(counts), "SQL")
+
+
+# --- letters ------------------------------------------------------------------------------
+
+
+REPLY_TEXT = (
+    "Olemme selvittäneet muistutuksessanne kuvatut tapahtumat. Kotihoidon käyntien "
+    "peruuntumisesta olisi pitänyt ilmoittaa teille etukäteen. Olemme muuttaneet "
+    "toimintatapaa niin, että jokainen peruuntuva käynti ilmoitetaan asiakkaalle "
+    "puhelimitse samana päivänä ja korvaava käynti sovitaan heti. "
+) * 14
+
+
+def reply_cases(count: int) -> list[Complaint]:
+    """Cases with an approved reply and no reply letter yet."""
+    cases = list(
+        Complaint.objects.filter(
+            status__in=["withdrawn", "transferred"], replies__isnull=True
+        ).order_by("id")[:count]
+    )
+    Reply.objects.bulk_create(
+        Reply(
+            complaint=case,
+            version=1,
+            text=REPLY_TEXT,
+            submitted_by_id=SEED["handler_id"],
+            submitted_at=NOW,
+            decision="approved",
+            decided_by_id=SEED["county_id"],
+            decided_at=NOW,
+        )
+        for case in cases
+    )
+    return cases
+
+
+def measure_pdf() -> None:
+    from pypdf import PdfReader
+
+    from workflow.documents import _context, pdf_render, template_of
+
+    case = Complaint.objects.select_related("organisation", "service_unit").get(
+        pk=reply_cases(1)[0].pk
+    )
+    render = lambda: pdf_render(  # noqa: E731
+        template=template_of("reply"), context=_context(case, NOW), language=case.language
+    )
+    import io
+
+    pages = len(PdfReader(io.BytesIO(render())).pages)
+    render()
+    samples = []
+    for _ in range(30):
+        started = time.perf_counter()
+        render()
+        samples.append((time.perf_counter() - started) * 1000)
+    p50, p95 = percentiles(samples)
+    report("reply_pdf_warm_p50", round(p50, 1), f"ms ({pages} pages)")
+    report("reply_pdf_warm_p95", round(p95, 1), "ms")
+
+
+def measure_worker() -> float:
+    from workflow.tasks import document_generate_task
+
+    worker = start(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--concurrency=2",
+            "--pool=prefork",
+            "--loglevel=WARNING",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        "worker.log",
+    )
+    try:
+        cases = reply_cases(LETTERS + 4)
+        warm, timed = cases[:4], cases[4:]
+
+        def wait_for(batch: list[Complaint]) -> None:
+            ids = [case.pk for case in batch]
+            deadline = time.monotonic() + 600
+            while Document.objects.filter(complaint_id__in=ids, kind="reply").count() < len(ids):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("letters were not generated; see worker.log")
+                time.sleep(0.05)
+
+        for case in warm:  # each child imports WeasyPrint and loads fonts once
+            document_generate_task.delay(complaint_id=case.pk, kind="reply")
+        wait_for(warm)
+        started = time.perf_counter()
+        for case in timed:
+            document_generate_task.delay(complaint_id=case.pk, kind="reply")
+        wait_for(timed)
+        elapsed = time.perf_counter() - started
+        report("letters_per_second", round(len(timed) / elapsed, 1), "/s (2 worker processes)")
+        return max(rss_mb(pid) for pid in family(worker.pid))
+    finally:
+        stop(worker)
+
+
+def main() -> None:
+    report("n_cases", SEED["n"], "cases")
+    report("cpu_cores", os.cpu_count() or 0, "cores")
+    web = start(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "python:config.gunicorn_conf",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--access-logfile",
+            "/dev/null",
+            "config.wsgi:application",
+        ],
+        "web.log",
+    )
+    try:
+        wait_http("/healthz/")
+        measure_queue()
+        measure_submissions()
+        web_rss = max(rss_mb(pid) for pid in family(web.pid))
+    finally:
+        stop(web)
+    measure_statements()
+    measure_sweep()
+    measure_pdf()
+    worker_rss = measure_worker()
+    report("web_process_rss_max", round(web_rss), "MB")
+    report("worker_process_rss_max", round(worker_rss), "MB")
+    stamp = clock.now().astimezone(ZoneInfo("Europe/Helsinki"))
+    results = ROOT / "benchmarks" / "results" / f"{stamp.date().isoformat()}.txt"
+    results.parent.mkdir(exist_ok=True)
+    with results.open("a") as out:
+        out.write(f"# run {stamp.isoformat(timespec='seconds')} N={SEED['n']}\n")
+        out.write("\n".join(RESULTS) + "\n")
+    print(f"results appended to {results.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
