@@ -149,3 +149,22 @@ class StatementAnswerForm(forms.Form):
 
 class ReissueForm(forms.Form):
     reason = forms.CharField(label=_("What was corrected"), max_length=500)
+
+
+class AuthorityRequestForm(forms.Form):
+    diary_number = forms.CharField(label=_("Authority's diary number"), max_length=60)
+    received_on = forms.DateField(
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due_date = forms.DateField(
+        label=_("Statement due"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    question = forms.CharField(
+        label=_("What the authority asks"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AuthorityStatementForm(forms.Form):
+    statement_text = forms.CharField(label=_("Statement"), widget=forms.Textarea(attrs={"rows": 8}))

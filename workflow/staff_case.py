@@ -26,6 +26,8 @@ from complaints.services import access_record
 from workflow.api.transitions import TRANSITIONS, transitions_available
 from workflow.calendar import complaint_due_date_explanation
 from workflow.case_forms import (
+    AuthorityRequestForm,
+    AuthorityStatementForm,
     NoteForm,
     ReissueForm,
     ReplyDraftForm,
@@ -85,6 +87,11 @@ def _page(
         "note_form": bound.get("note") or NoteForm(),
         "statement_form": bound.get("statement") or StatementForm(),
         "reissue_form": ReissueForm(),
+        "authority_form": bound.get("authority") or AuthorityRequestForm(prefix="authority"),
+        "authority_requests": [
+            (item, AuthorityStatementForm(prefix=f"authority-{item.pk}"))
+            for item in complaint.authority_requests.order_by("received_on", "id")
+        ],
         "replies": complaint.replies.select_related("submitted_by", "decided_by").order_by(
             "-version"
         ),

@@ -3,6 +3,7 @@ from django.urls import path
 
 from workflow import (
     staff_access_log,
+    staff_authority,
     staff_case,
     staff_pages,
     staff_post,
@@ -52,6 +53,16 @@ urlpatterns = [
         "cases/<str:reference>/attachments/<int:attachment_id>/",
         staff_case.attachment,
         name="attachment",
+    ),
+    path(
+        "cases/<str:reference>/authority-requests/",
+        staff_authority.request_new,
+        name="authority_request_new",
+    ),
+    path(
+        "cases/<str:reference>/authority-requests/<int:request_id>/statement/",
+        staff_authority.statement_issue,
+        name="authority_statement",
     ),
     path("statements/<str:token>/", statement_pages.answer, name="statement_answer"),
     path("access-log/", staff_access_log.access_log, name="access_log"),

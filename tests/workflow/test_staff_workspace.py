@@ -277,3 +277,32 @@ def test_the_draft_preview_is_marked_as_a_draft_and_stores_nothing(client, handl
     assert "Luonnos." in text
     assert "DRAFT" in text or "LUONNOS" in text
     assert not Document.objects.filter(complaint=case).exists()
+
+
+def test_the_authoritys_request_is_recorded_and_answered_from_the_case_page(
+    client, handler, case
+):
+    client.force_login(handler)
+    url = reverse("staff:authority_request_new", args=[case.reference])
+    refused = client.post(url, {"authority-diary_number": "LVV/123/2026"})
+    assert refused.status_code == 400
+    assert 'value="LVV/123/2026"' in refused.content.decode()
+    client.post(
+        url,
+        {
+            "authority-diary_number": "LVV/123/2026",
+            "authority-received_on": "2026-11-20",
+            "authority-due_date": "2026-12-18",
+            "authority-question": "Selvitys kantelun johdosta.",
+        },
+    )
+    request = case.authority_requests.get()
+    page = client.get(reverse("staff:case", args=[case.reference])).content.decode()
+    assert "LVV/123/2026" in page
+    client.post(
+        reverse("staff:authority_statement", args=[case.reference, request.pk]),
+        {f"authority-{request.pk}-statement_text": "Asiaa on selvitetty."},
+    )
+    request.refresh_from_db()
+    assert request.answered_at is not None
+    assert Document.objects.filter(complaint=case, kind="authority_statement").exists()
