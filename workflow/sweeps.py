@@ -20,7 +20,7 @@ from complaints.actors import Actor
 from complaints.choices import OPEN_STATES, BreachTier, EventKind
 from complaints.clock import helsinki_date
 from complaints.models import CaseEvent, Complaint, DeadlineBreach, Document
-from workflow.escalations import breaches_follow_up
+from workflow.breach_follow_ups import breaches_follow_up
 from workflow.reminders import reminders_send
 from workflow.statement_timers import statements_sweep
 from workflow.tasks import internal_escalations_enqueue

@@ -5,6 +5,7 @@ from workflow import (
     staff_access_log,
     staff_authority,
     staff_case,
+    staff_inbox,
     staff_pages,
     staff_post,
     staff_queue,
@@ -65,6 +66,7 @@ urlpatterns = [
         name="authority_statement",
     ),
     path("statements/<str:token>/", statement_pages.answer, name="statement_answer"),
+    path("notices/", staff_inbox.inbox, name="inbox"),
     path("access-log/", staff_access_log.access_log, name="access_log"),
     path("post/", staff_post.post, name="post"),
 ]

@@ -279,9 +279,7 @@ def test_the_draft_preview_is_marked_as_a_draft_and_stores_nothing(client, handl
     assert not Document.objects.filter(complaint=case).exists()
 
 
-def test_the_authoritys_request_is_recorded_and_answered_from_the_case_page(
-    client, handler, case
-):
+def test_the_authoritys_request_is_recorded_and_answered_from_the_case_page(client, handler, case):
     client.force_login(handler)
     url = reverse("staff:authority_request_new", args=[case.reference])
     refused = client.post(url, {"authority-diary_number": "LVV/123/2026"})
@@ -306,3 +304,18 @@ def test_the_authoritys_request_is_recorded_and_answered_from_the_case_page(
     request.refresh_from_db()
     assert request.answered_at is not None
     assert Document.objects.filter(complaint=case, kind="authority_statement").exists()
+
+
+def test_unread_notices_show_in_the_header_until_the_page_is_opened(client, handler):
+    from complaints import clock
+    from notifications.inbox import inbox_add
+
+    inbox_add(user_id=handler.pk, subject="KEMI-1 myöhässä", link="/staff/", now=clock.now())
+    client.force_login(handler)
+    header = client.get(reverse("staff:queue")).content.decode()
+    assert re.search(r"Notices|Ilmoitukset", header)
+    assert '<span class="count">1<span class="visually-hidden">' in header
+    page = client.get(reverse("staff:inbox")).content.decode()
+    assert "KEMI-1 myöhässä" in page
+    header = client.get(reverse("staff:queue")).content.decode()
+    assert '<span class="count">1<span class="visually-hidden">' not in header
