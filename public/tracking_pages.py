@@ -22,6 +22,7 @@ from public.tracking import COMPLAINANT_DOCUMENT_KINDS, tracked_complaint_or_404
 from workflow.attachments import attachment_add_for_complainant
 from workflow.calendar import complaint_due_date_explanation
 from workflow.documents import document_ensure
+from workflow.downloads import document_download, file_download
 from workflow.errors import DomainError
 from workflow.escalation import complaint_dissatisfied
 from workflow.transitions import complaint_withdraw
@@ -151,13 +152,7 @@ def document(request: HttpRequest, code: str, kind: str) -> FileResponse:
         found = complaint.documents.filter(kind=kind).order_by("-version").first()
     if found is None:
         raise Http404
-    response = FileResponse(
-        found.file.open("rb"),
-        as_attachment=True,
-        filename=f"{complaint.reference}-{found.kind}.pdf",
-        content_type="application/pdf",
-    )
-    return _private(response)
+    return _private(document_download(found, with_version=False))
 
 
 @limit(TRACK_RATE)
@@ -166,10 +161,8 @@ def attachment(request: HttpRequest, code: str, attachment_id: int) -> FileRespo
     found = complaint.attachments.filter(pk=attachment_id).first()
     if found is None:
         raise Http404
-    response = FileResponse(
-        found.file.open("rb"),
-        as_attachment=True,
-        filename=found.original_name,
-        content_type=found.content_type,
+    return _private(
+        file_download(
+            file=found.file, filename=found.original_name, content_type=found.content_type
+        )
     )
-    return _private(response)

@@ -35,6 +35,7 @@ from workflow.case_forms import (
     transition_form,
 )
 from workflow.documents import document_reissue
+from workflow.downloads import document_download, file_download
 from workflow.errors import DomainError, InvalidInput
 from workflow.notes import note_add
 from workflow.queue import deadline_badges
@@ -208,9 +209,7 @@ def document(request: HttpRequest, reference: str, document_id: int) -> FileResp
         at=clock.now(),
         what=f"staff:document:{stored.pk}",
     )
-    return _file(
-        stored.file, f"{complaint.reference}-{stored.kind}-v{stored.version}.pdf", "application/pdf"
-    )
+    return document_download(stored)
 
 
 @login_required
@@ -225,15 +224,9 @@ def attachment(request: HttpRequest, reference: str, attachment_id: int) -> File
         at=clock.now(),
         what=f"staff:attachment:{stored.pk}",
     )
-    return _file(stored.file, stored.original_name, stored.content_type)
-
-
-def _file(file: Any, name: str, content_type: str) -> FileResponse:
-    response = FileResponse(
-        file.open("rb"), as_attachment=True, filename=name, content_type=content_type
+    return file_download(
+        file=stored.file, filename=stored.original_name, content_type=stored.content_type
     )
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required

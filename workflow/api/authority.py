@@ -29,6 +29,7 @@ from workflow.authority import (
     authority_statement_document,
     authority_statement_issue,
 )
+from workflow.downloads import document_download
 
 
 class AuthorityRequestInputSerializer(serializers.Serializer[Any]):
@@ -145,11 +146,4 @@ class AuthorityStatementView(APIView):
         document = authority_statement_document(request=found) if found else None
         if document is None:
             raise Http404
-        response = FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=f"{complaint.reference}-authority_statement-v{document.version}.pdf",
-            content_type="application/pdf",
-        )
-        response["Cache-Control"] = "no-store"
-        return response
+        return document_download(document)

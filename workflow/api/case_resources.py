@@ -19,6 +19,7 @@ from complaints.models import Complaint, Document, StatementRequest
 from complaints.permissions import can_see_content
 from complaints.selectors import complaint_get_visible
 from complaints.services import access_record
+from workflow.downloads import document_download
 from workflow.statements import statement_request
 
 
@@ -126,11 +127,4 @@ class DocumentDownloadView(APIView):
             at=clock.now(),
             what=f"api:document:{document.pk}",
         )
-        response = FileResponse(
-            document.file.open("rb"),
-            as_attachment=True,
-            filename=f"{complaint.reference}-{document.kind}-v{document.version}.pdf",
-            content_type="application/pdf",
-        )
-        response["Cache-Control"] = "no-store"
-        return response
+        return document_download(document)
