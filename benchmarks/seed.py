@@ -305,10 +305,12 @@ def _derived_rows() -> None:
     with connection.cursor() as cursor:
         for statement in sql:
             cursor.execute(statement)
-        # Earlier sweeps' breach records for the cases that are flagged.
+        # Earlier sweeps' breach records for the cases that are flagged, recorded by the
+        # sweep of the night after the due date (not today: that would be a new backlog).
         cursor.execute(
             """INSERT INTO complaints_deadlinebreach (complaint_id, tier, due_date, recorded_at)
-               SELECT id, 'overdue', due_date, now() FROM complaints_complaint WHERE overdue"""
+               SELECT id, 'overdue', due_date, due_date + interval '1 day 3 hours'
+               FROM complaints_complaint WHERE overdue"""
         )
         cursor.execute("VACUUM (ANALYZE)")
 
