@@ -36,7 +36,8 @@ def may_act_for_authority(user: Any, complaint: Complaint) -> bool:
 
 def _locked(complaint_id: int, actor: Actor) -> Complaint:
     complaint = (
-        Complaint.objects.select_for_update()
+        # of=self: PostgreSQL cannot lock the nullable side of the unit's outer join.
+        Complaint.objects.select_for_update(of=("self",))
         .select_related("organisation", "service_unit")
         .get(pk=complaint_id)
     )

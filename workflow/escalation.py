@@ -43,7 +43,8 @@ def complaint_dissatisfied(*, complaint_id: int, actor: Actor, now: datetime) ->
     """
     with transaction.atomic():
         complaint = (
-            Complaint.objects.select_for_update()
+            # of=self: PostgreSQL cannot lock the nullable side of the unit's outer join.
+            Complaint.objects.select_for_update(of=("self",))
             .select_related("organisation", "service_unit")
             .get(pk=complaint_id)
         )

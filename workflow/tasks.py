@@ -18,6 +18,7 @@ from complaints import clock
 from complaints.models import Document
 
 logger = logging.getLogger(__name__)
+NOTES_PER_TASK = 100
 
 
 @shared_task(name="workflow.deadlines_sweep")  # type: ignore[untyped-decorator]
@@ -42,6 +43,15 @@ def document_generate_task(*, complaint_id: int, kind: str, **kwargs: Any) -> No
     document_generate(complaint_id=complaint_id, kind=kind, now=clock.now())
 
 
+@shared_task(name="workflow.documents_generate")  # type: ignore[untyped-decorator]
+def documents_generate_task(*, complaint_ids: list[int], kind: str, **kwargs: Any) -> None:
+    """One letter of ``kind`` for each case: a batch per task, not a task per case."""
+    from workflow.documents import document_generate
+
+    for complaint_id in complaint_ids:
+        document_generate(complaint_id=complaint_id, kind=kind, now=clock.now())
+
+
 def document_generate_on_commit(*, complaint_id: int, kind: str) -> None:
     """Generate the letter in the worker once the transition that causes it has committed."""
     transaction.on_commit(
@@ -57,18 +67,21 @@ def internal_escalations_generate_on_commit(*, complaint_ids: Sequence[int]) -> 
 
 
 def internal_escalations_enqueue(*, complaint_ids: Sequence[int]) -> int:
-    """Send generation tasks to the broker; never raises for a broker that is down (the
-    sweep re-queues notes still missing an hour later). Returns how many were sent."""
-    for count, complaint_id in enumerate(complaint_ids):
+    """Send generation tasks to the broker, ``NOTES_PER_TASK`` cases each (10,000 newly
+    overdue cases make 100 messages, not 10,000); never raises for a broker that is down
+    (the sweep re-queues notes still missing an hour later). Returns how many were sent."""
+    ids = list(complaint_ids)
+    for start in range(0, len(ids), NOTES_PER_TASK):
+        chunk = ids[start : start + NOTES_PER_TASK]
         try:
-            document_generate_task.delay(
-                complaint_id=complaint_id, kind=Document.Kind.INTERNAL_ESCALATION.value
+            documents_generate_task.delay(
+                complaint_ids=chunk, kind=Document.Kind.INTERNAL_ESCALATION.value
             )
         except (OperationalError, OSError) as exc:
             logger.warning(
                 "Broker unavailable; %d internal escalation note(s) left for a later sweep (%r)",
-                len(complaint_ids) - count,
+                len(ids) - start,
                 exc,
             )
-            return count
-    return len(complaint_ids)
+            return start
+    return len(ids)

@@ -19,15 +19,16 @@ from complaints.models import CaseEvent, Complaint, DeadlineBreach, Document, St
 from notifications.models import InboxItem, Notification
 from tests.workflow.timeline import CLIENT, at, frozen, notes_generate, people, snapshot
 from workflow.intake import Party, Submission, complaint_submit
-from workflow.tasks import document_generate_task
+from workflow.tasks import documents_generate_task
 from workflow.transitions import complaint_accept
 
 
 def _sweep(moment: str, capture: Any) -> tuple[dict[str, Any], list[int]]:
     out = io.StringIO()
-    with mock.patch.object(document_generate_task, "delay") as delay, capture(execute=True):
+    with mock.patch.object(documents_generate_task, "delay") as delay, capture(execute=True):
         call_command("sweep_deadlines", "--at", moment, stdout=out)
-    return json.loads(out.getvalue()), [c.kwargs["complaint_id"] for c in delay.call_args_list]
+    queued = [pk for c in delay.call_args_list for pk in c.kwargs["complaint_ids"]]
+    return json.loads(out.getvalue()), queued
 
 
 def test_sweep_a_month_and_a_half_after_filing(

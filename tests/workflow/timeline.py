@@ -16,7 +16,7 @@ from complaints.choices import Role, Status
 from complaints.models import CaseEvent, Complaint, DeadlineBreach, Document
 from notifications.models import InboxItem, Notification
 from tests.factories import ComplaintFactory, received_on, staff_user
-from workflow.tasks import deadlines_sweep_task, document_generate_task
+from workflow.tasks import deadlines_sweep_task, document_generate_task, documents_generate_task
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
 CLIENT = "asiakas@example.fi"
@@ -63,11 +63,11 @@ def sweep_at(moment: datetime, capture: Any) -> tuple[dict[str, Any], list[int]]
     note it queued after commit (the broker is mocked; see ``notes_generate``)."""
     with (
         frozen(moment),
-        mock.patch.object(document_generate_task, "delay") as delay,
+        mock.patch.object(documents_generate_task, "delay") as delay,
         capture(execute=True),
     ):
         result = deadlines_sweep_task()
-    return result, [call.kwargs["complaint_id"] for call in delay.call_args_list]
+    return result, [pk for call in delay.call_args_list for pk in call.kwargs["complaint_ids"]]
 
 
 def notes_generate(complaint_ids: list[int], moment: datetime) -> None:
