@@ -1,13 +1,14 @@
 """Statements: requested from the case page or the API, answered through a private link."""
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from complaints import clock
 from complaints.choices import Role, Status
 from complaints.models import CaseEvent, StatementRequest
 from notifications.models import Notification
@@ -45,7 +46,7 @@ def test_a_statement_is_requested_by_email_without_case_content(client, handler,
     assert response.status_code == 302
     statement = StatementRequest.objects.get()
     assert statement.requested_by == handler
-    assert date.today() < statement.due_date <= case.due_date
+    assert clock.helsinki_date(clock.now()) < statement.due_date <= case.due_date
     email = Notification.objects.get(recipient="tiina@example.org")
     assert case.reference in email.subject
     for secret in ("Salainen", "Mitä tapahtui"):  # neither case content nor the question
@@ -103,7 +104,9 @@ def test_an_unknown_link_is_404_and_a_closed_case_takes_no_statement(client, han
 
 def test_a_due_date_in_the_past_is_refused_next_to_the_field(client, handler, case):
     client.force_login(handler)
-    response = _request(client, case, due_date=(date.today() - timedelta(days=1)).isoformat())
+    response = _request(
+        client, case, due_date=(clock.helsinki_date(clock.now()) - timedelta(days=1)).isoformat()
+    )
     assert response.status_code == 400
     assert 'href="#id_due_date"' in response.content.decode()
     assert not StatementRequest.objects.exists()
