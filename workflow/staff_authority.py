@@ -13,28 +13,24 @@ from complaints.actors import Actor
 from workflow.authority import authority_request_register, authority_statement_issue
 from workflow.case_forms import AuthorityRequestForm, AuthorityStatementForm
 from workflow.errors import DomainError
-from workflow.staff_case import _back, _failed, _page, case_or_404
+from workflow.staff_case import _back, _failed, case_or_404, form_post
 
 
 @login_required
 @require_POST
 def request_new(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = case_or_404(request, reference)
-    form = AuthorityRequestForm(request.POST, prefix="authority")
-    if form.is_valid():
-        try:
-            authority_request_register(
-                complaint_id=complaint.pk,
-                actor=Actor.staff(request.user),
-                now=clock.now(),
-                **form.cleaned_data,
-            )
-        except DomainError as error:
-            _failed(request, form, error)
-        else:
-            messages.success(request, _("The authority's request was recorded."))
-            return _back(complaint, "authority")
-    return _page(request, complaint, bound={"authority": form}, status=400)
+    return form_post(
+        request,
+        complaint,
+        form=AuthorityRequestForm(request.POST, prefix="authority"),
+        bound_as="authority",
+        run=lambda data: authority_request_register(
+            complaint_id=complaint.pk, actor=Actor.staff(request.user), now=clock.now(), **data
+        ),
+        done=_("The authority's request was recorded."),
+        anchor="authority",
+    )
 
 
 @login_required

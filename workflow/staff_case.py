@@ -6,6 +6,7 @@ with errors is shown again with what was typed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -152,49 +153,70 @@ def transition(request: HttpRequest, reference: str, name: str) -> HttpResponse:
     return _page(request, complaint, bound={name: form}, status=400)
 
 
+def form_post(
+    request: HttpRequest,
+    complaint: Complaint,
+    *,
+    form: Any,
+    bound_as: str,
+    run: Callable[[dict[str, Any]], object],
+    done: str,
+    anchor: str,
+) -> HttpResponse:
+    """Validate ``form``, make its one service call and go back to the case page; on a
+    refusal show the page again with the form as typed and the message where it belongs."""
+    if form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except DomainError as error:
+            _failed(request, form, error)
+        else:
+            messages.success(request, done)
+            return _back(complaint, anchor)
+    return _page(request, complaint, bound={bound_as: form}, status=400)
+
+
 @login_required
 @require_POST
 def note(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = case_or_404(request, reference)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            note_add(
-                complaint_id=complaint.pk,
-                actor=Actor.staff(request.user),
-                now=clock.now(),
-                text=form.cleaned_data["text"],
-            )
-        except DomainError as error:
-            _failed(request, form, error)
-        else:
-            messages.success(request, _("Note added."))
-            return _back(complaint, "timeline")
-    return _page(request, complaint, bound={"note": form}, status=400)
+    return form_post(
+        request,
+        complaint,
+        form=NoteForm(request.POST),
+        bound_as="note",
+        run=lambda data: note_add(
+            complaint_id=complaint.pk,
+            actor=Actor.staff(request.user),
+            now=clock.now(),
+            text=data["text"],
+        ),
+        done=_("Note added."),
+        anchor="timeline",
+    )
 
 
 @login_required
 @require_POST
 def statement_new(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = case_or_404(request, reference)
-    form = StatementForm(request.POST)
-    if form.is_valid():
-        try:
-            statement_request(
-                complaint_id=complaint.pk,
-                actor=Actor.staff(request.user),
-                now=clock.now(),
-                link=lambda token: request.build_absolute_uri(
-                    reverse("staff:statement_answer", args=[token])
-                ),
-                **form.cleaned_data,
-            )
-        except DomainError as error:
-            _failed(request, form, error)
-        else:
-            messages.success(request, _("Statement requested; the respondent got an email."))
-            return _back(complaint, "statements")
-    return _page(request, complaint, bound={"statement": form}, status=400)
+    return form_post(
+        request,
+        complaint,
+        form=StatementForm(request.POST),
+        bound_as="statement",
+        run=lambda data: statement_request(
+            complaint_id=complaint.pk,
+            actor=Actor.staff(request.user),
+            now=clock.now(),
+            link=lambda token: request.build_absolute_uri(
+                reverse("staff:statement_answer", args=[token])
+            ),
+            **data,
+        ),
+        done=_("Statement requested; the respondent got an email."),
+        anchor="statements",
+    )
 
 
 @login_required
