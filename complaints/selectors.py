@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from complaints.models import AccessLogEntry, CaseEvent, Complaint
-from complaints.permissions import visible_filter
+from complaints.permissions import can_see_content, visible_filter
 from complaints.services import tracking_code_hash
 
 
@@ -66,3 +66,11 @@ def access_log_of_subject(
         .select_related("complaint", "user")
         .order_by("at", "id")
     )
+
+
+def complaint_get_with_content(*, user: Any, reference: str) -> Complaint | None:
+    """The case if ``user`` may see what the complainant gave; ``None`` as for a missing one."""
+    complaint = complaint_get_visible(user=user, reference=reference)
+    if complaint is None or not can_see_content(user, complaint):
+        return None
+    return complaint

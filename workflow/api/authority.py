@@ -21,14 +21,13 @@ from rest_framework.views import APIView
 from complaints import clock
 from complaints.actors import Actor
 from complaints.models import AuthorityRequest, Complaint
-from complaints.permissions import can_see_content
-from complaints.selectors import complaint_get_visible
 from complaints.services import access_record
 from workflow.authority import (
     authority_request_register,
     authority_statement_document,
     authority_statement_issue,
 )
+from workflow.case_access import case_with_content_or_404
 from workflow.downloads import document_download
 
 
@@ -72,9 +71,7 @@ class AuthorityRequestSerializer(serializers.ModelSerializer[AuthorityRequest]):
 
 def _readable(request: Request, reference: str, what: str) -> Complaint:
     """The case if the user may see its content (and so the authority's questions)."""
-    complaint = complaint_get_visible(user=request.user, reference=reference)
-    if complaint is None or not can_see_content(request.user, complaint):
-        raise Http404
+    complaint = case_with_content_or_404(user=request.user, reference=reference)
     access_record(complaint=complaint, actor=Actor.staff(request.user), at=clock.now(), what=what)
     return complaint
 

@@ -16,18 +16,14 @@ from rest_framework.views import APIView
 from complaints import clock
 from complaints.actors import Actor
 from complaints.models import Complaint, Document, StatementRequest
-from complaints.permissions import can_see_content
-from complaints.selectors import complaint_get_visible
 from complaints.services import access_record
+from workflow.case_access import case_with_content_or_404
 from workflow.downloads import document_download
 from workflow.statements import statement_request
 
 
 def _case_or_404(request: Request, reference: str) -> Complaint:
-    complaint = complaint_get_visible(user=request.user, reference=reference)
-    if complaint is None or not can_see_content(request.user, complaint):
-        raise Http404
-    return complaint
+    return case_with_content_or_404(user=request.user, reference=reference)
 
 
 class StatementRequestInput(serializers.Serializer[Any]):
