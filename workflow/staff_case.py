@@ -21,11 +21,12 @@ from complaints import clock
 from complaints.actors import Actor
 from complaints.choices import EventKind, Role, Status
 from complaints.models import Complaint, Document, Reply
-from complaints.permissions import can_handle, can_see_content, roles_in
+from complaints.permissions import can_handle, roles_in
 from complaints.selectors import complaint_get_visible, complaint_timeline
 from complaints.services import access_record
 from workflow.api.transitions import TRANSITIONS, transitions_available
 from workflow.calendar import complaint_due_date_explanation
+from workflow.case_access import case_with_content_or_404
 from workflow.case_forms import (
     AuthorityRequestForm,
     AuthorityStatementForm,
@@ -45,11 +46,7 @@ from workflow.statements import statement_request
 
 
 def case_or_404(request: HttpRequest, reference: str) -> Complaint:
-    """The case if this user may see its content; 404 otherwise, as if it did not exist."""
-    complaint = complaint_get_visible(user=request.user, reference=reference)
-    if complaint is None or not can_see_content(request.user, complaint):
-        raise Http404
-    return complaint
+    return case_with_content_or_404(user=request.user, reference=reference)
 
 
 def _page(
@@ -63,12 +60,12 @@ def _page(
     user = request.user
     now = clock.now()
     access_record(complaint=complaint, actor=Actor.staff(user), at=now, what="staff:case")
-    transitions = []
-    for item in transitions_available(complaint=complaint, user=user):
-        if item["name"] == "submit_reply":
-            continue  # sent from the reply section, with the draft
-        form = bound.get(item["name"]) or transition_form(item["name"], complaint)
-        transitions.append({**item, "form": form})
+    available = transitions_available(complaint=complaint, user=user)
+    transitions = [
+        {**item, "form": bound.get(item["name"]) or transition_form(item["name"], complaint)}
+        for item in available
+        if item["name"] != "submit_reply"  # sent from the reply section, with the draft
+    ]
     handles = can_handle(user, complaint)
     templates = reply_templates_for(complaint=complaint)
     context = {
@@ -80,10 +77,7 @@ def _page(
         "transitions": transitions,
         "can_handle": handles,
         "can_draft": handles and complaint.status == Status.IN_HANDLING,
-        "can_submit_reply": any(
-            item["name"] == "submit_reply"
-            for item in transitions_available(complaint=complaint, user=user)
-        ),
+        "can_submit_reply": any(item["name"] == "submit_reply" for item in available),
         "draft_form": bound.get("draft")
         or ReplyDraftForm(initial={"text": complaint.reply_draft}, templates=templates),
         "note_form": bound.get("note") or NoteForm(),
