@@ -13,10 +13,12 @@ from datetime import date, datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import CharField, DateTimeField, Exists, F, OuterRef, QuerySet, Value
+from django.db.models.functions import Cast, JSONObject
 from django.utils.dateparse import parse_datetime
 
 from complaints.actors import Actor
+from complaints.bulk import insert_from_select
 from complaints.choices import OPEN_STATES, BreachTier, EventKind
 from complaints.clock import helsinki_date
 from complaints.models import CaseEvent, Complaint, DeadlineBreach, Document
@@ -111,35 +113,38 @@ def _flag_batch(
         if not rows:
             return 0
         ids = [complaint_id for complaint_id, _ in rows]
-        # New breaches only: a case flagged again after its due date moved was told already.
-        told = set(
-            DeadlineBreach.objects.filter(complaint_id__in=ids, tier=tier).values_list(
-                "complaint_id", flat=True
-            )
-        )
         Complaint.objects.filter(id__in=ids).update(**{flag: True})
-        DeadlineBreach.objects.bulk_create(
-            [
-                DeadlineBreach(complaint_id=i, tier=tier, due_date=due, recorded_at=now)
-                for i, due in rows
-            ],
+        cases = Complaint.objects.filter(id__in=ids)
+        # New breaches only (the constraint skips the others): a case flagged again after
+        # its due date moved was told already. Rows are made by the database, not in Python.
+        new = insert_from_select(
+            DeadlineBreach,
+            cases,
+            {
+                "complaint": F("id"),
+                "tier": Value(tier.value),
+                "due_date": F("due_date"),
+                "recorded_at": Value(now, output_field=DateTimeField()),
+            },
             ignore_conflicts=True,
+            returning="complaint",
         )
         kind = EventKind.OVERDUE if tier == BreachTier.OVERDUE else EventKind.VERY_OVERDUE
-        CaseEvent.objects.bulk_create(
-            [
-                CaseEvent(
-                    complaint_id=i,
-                    kind=kind,
-                    actor_label=Actor.system().label,
-                    at=now,
-                    public=kind == EventKind.OVERDUE,
-                    data={"due_date": due.isoformat()},
-                )
-                for i, due in rows
-            ]
+        insert_from_select(
+            CaseEvent,
+            cases,
+            {
+                "complaint": F("id"),
+                "kind": Value(kind.value),
+                "actor_label": Value(Actor.system().label),
+                "at": Value(now, output_field=DateTimeField()),
+                "public": Value(kind == EventKind.OVERDUE),
+                "from_state": Value(""),
+                "to_state": Value(""),
+                "data": JSONObject(due_date=Cast("due_date", CharField())),
+            },
         )
-        breaches_follow_up(tier=tier, complaint_ids=[i for i in ids if i not in told], now=now)
+        breaches_follow_up(tier=tier, complaint_ids=sorted(new), now=now)
     return len(rows)
 
 

@@ -16,7 +16,7 @@ from notifications.services import (
     notification_deliver,
     notifications_dispatch,
 )
-from notifications.tasks import notification_deliver_task
+from notifications.tasks import notification_deliver_task, notifications_deliver_task
 from tests.notifications.conftest import NOW
 
 FAILING_BACKEND = "tests.notifications.test_services.FailingBackend"
@@ -31,10 +31,17 @@ class FailingBackend(BaseEmailBackend):
 
 def _enqueued(callbacks) -> list[int]:
     """Run captured on-commit callbacks with the broker replaced; the ids sent to it."""
-    with mock.patch.object(notification_deliver_task, "delay") as delay:
+    with (
+        mock.patch.object(notification_deliver_task, "delay") as one,
+        mock.patch.object(notifications_deliver_task, "delay") as many,
+    ):
         for callback in callbacks:
             callback()
-    return [call.kwargs["notification_id"] for call in delay.call_args_list]
+    return [call.kwargs["notification_id"] for call in one.call_args_list] + [
+        notification_id
+        for call in many.call_args_list
+        for notification_id in call.kwargs["notification_ids"]
+    ]
 
 
 # --- queue ---------------------------------------------------------------------------------
@@ -312,21 +319,20 @@ def test_queue_many_writes_once_per_key_and_enqueues_after_commit(
     db, django_capture_on_commit_callbacks
 ):
     from notifications.services import Message, notifications_queue_many
-    from notifications.tasks import notification_deliver_task
 
     messages = [
         Message(recipient=f"h{n}@example.fi", subject="S", body_text="B", dedupe_key=f"k{n}")
         for n in range(3)
     ]
     malformed = Message(recipient="not an address", subject="S", body_text="B", dedupe_key="bad")
-    with (
-        mock.patch.object(notification_deliver_task, "delay") as delay,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    with django_capture_on_commit_callbacks(execute=False) as first:
         assert notifications_queue_many(messages=[*messages, malformed], now=NOW) == 3
+    with django_capture_on_commit_callbacks(execute=False) as again:
         # Again, with one new key: only it is written and enqueued.
         extra = Message(recipient="x@example.fi", subject="S", body_text="B", dedupe_key="k9")
         assert notifications_queue_many(messages=[*messages, extra], now=NOW) == 1
     assert Notification.objects.count() == 4
-    assert delay.call_count == 4
+    keys = dict(Notification.objects.values_list("pk", "dedupe_key"))
+    assert sorted(keys[pk] for pk in _enqueued(first)) == ["k0", "k1", "k2"]
+    assert [keys[pk] for pk in _enqueued(again)] == ["k9"]
     assert notifications_queue_many(messages=[], now=NOW) == 0

@@ -20,8 +20,10 @@ from notifications.choices import NotificationStatus
 from notifications.models import Notification
 from notifications.services import notification_queue, notifications_dispatch
 from notifications.tasks import (
+    DELIVERIES_PER_TASK,
     notification_deliver_enqueue,
     notification_deliver_task,
+    notifications_deliver_task,
     notifications_dispatch_task,
 )
 from tests.brokers import private_redis_db, use_broker
@@ -33,7 +35,10 @@ UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
 def test_tasks_are_named_and_dispatch_runs_every_minute():
     assert notification_deliver_task.name == "notifications.deliver"
     assert notifications_dispatch_task.name == "notifications.dispatch"
-    assert {"notifications.deliver", "notifications.dispatch"} <= set(app.tasks)
+    assert notifications_deliver_task.name == "notifications.deliver_many"
+    assert {"notifications.deliver", "notifications.deliver_many", "notifications.dispatch"} <= set(
+        app.tasks
+    )
     entry = app.conf.beat_schedule["notifications-dispatch"]
     assert entry["task"] == "notifications.dispatch"
     assert entry["schedule"].minute == set(range(60))
@@ -64,14 +69,39 @@ def test_dispatch_task_enqueues_what_is_due(queue, django_capture_on_commit_call
     ids=["kombu", "connection", "os"],
 )
 def test_enqueue_never_raises_for_a_broker_that_is_down(error, caplog):
+    ids = list(range(1, 2 * DELIVERIES_PER_TASK + 2))
     with (
-        mock.patch.object(notification_deliver_task, "delay", side_effect=error) as delay,
+        mock.patch.object(notifications_deliver_task, "delay", side_effect=error) as delay,
         caplog.at_level(logging.WARNING, logger="notifications.tasks"),
     ):
-        assert notification_deliver_enqueue(notification_ids=[1, 2, 3]) == 0
+        assert notification_deliver_enqueue(notification_ids=ids) == 0
     # The first failure stops the batch: the others would only wait on the same timeout.
     assert delay.call_count == 1
-    assert "3 notification(s) left for the dispatcher" in caplog.text
+    assert f"{len(ids)} notification(s) left for the dispatcher" in caplog.text
+
+
+def test_many_messages_go_to_the_broker_a_batch_per_task():
+    ids = list(range(1, 2 * DELIVERIES_PER_TASK + 2))
+    with (
+        mock.patch.object(notifications_deliver_task, "delay") as many,
+        mock.patch.object(notification_deliver_task, "delay") as one,
+    ):
+        assert notification_deliver_enqueue(notification_ids=ids) == len(ids)
+    assert [call.kwargs for call in many.call_args_list] == [
+        {"notification_ids": ids[:DELIVERIES_PER_TASK]},
+        {"notification_ids": ids[DELIVERIES_PER_TASK : 2 * DELIVERIES_PER_TASK]},
+    ]
+    # The last one alone goes as a single delivery.
+    one.assert_called_once_with(notification_id=ids[-1])
+
+
+def test_the_batch_task_delivers_each_message_once(queue, mailoutbox):
+    first, second = queue(), queue(recipient="toinen@example.fi")
+    with time_machine.travel(NOW, tick=False):
+        ids = [first.pk, second.pk, first.pk]
+        assert notifications_deliver_task(notification_ids=ids) == ["sent", "sent", "sent"]
+    assert len(mailoutbox) == 2
+    assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
 
 
 def test_an_unexpected_enqueue_error_after_commit_is_logged_not_raised(
