@@ -312,6 +312,15 @@ def _derived_rows() -> None:
                SELECT id, 'overdue', due_date, due_date + interval '1 day 3 hours'
                FROM complaints_complaint WHERE overdue"""
         )
+        # ... and the internal escalation note the worker made for each of them.
+        cursor.execute(
+            """INSERT INTO complaints_document (kind, version, language, file, sha256, size,
+                   created_at, complaint_id)
+               SELECT 'internal_escalation', 1, 'fi', 'documents/bench-note.pdf',
+                   md5(id::text) || md5('note'), 30000, recorded_at + interval '1 minute',
+                   complaint_id
+               FROM complaints_deadlinebreach WHERE tier = 'overdue'"""
+        )
         cursor.execute("VACUUM (ANALYZE)")
 
 

@@ -89,6 +89,14 @@ class DeadlineBreach(AppendOnly):
         constraints = [
             models.UniqueConstraint(fields=["complaint", "tier"], name="breach_once_per_tier")
         ]
+        # The sweep looks for recent overdue breaches still missing their escalation note.
+        indexes = [
+            models.Index(
+                fields=["recorded_at"],
+                condition=models.Q(tier="overdue"),
+                name="breach_overdue_recorded_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.tier} (due {self.due_date})"
