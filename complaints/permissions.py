@@ -68,13 +68,24 @@ def memberships_of(user: Any) -> dict[int, Reach]:
     if cached is None:
         from complaints.models import StaffMembership
 
-        cached = {}
-        for membership in StaffMembership.objects.filter(user=user).prefetch_related("units"):
-            cached[membership.organisation_id] = Reach(
-                all_units=membership.all_units,
-                units=frozenset(unit.pk for unit in membership.units.all()),
-                roles=frozenset(membership.roles) if membership.roles else None,
+        # One query: a membership's row repeats once per unit (no unit: one row, unit None).
+        units: dict[int, set[int]] = {}
+        settings_of: dict[int, tuple[bool, list[str]]] = {}
+        for organisation_id, all_units, roles, unit_id in StaffMembership.objects.filter(
+            user=user
+        ).values_list("organisation_id", "all_units", "roles", "units__id"):
+            settings_of[organisation_id] = (all_units, roles)
+            found = units.setdefault(organisation_id, set())
+            if unit_id is not None:
+                found.add(unit_id)
+        cached = {
+            organisation_id: Reach(
+                all_units=all_units,
+                units=frozenset(units[organisation_id]),
+                roles=frozenset(roles) if roles else None,
             )
+            for organisation_id, (all_units, roles) in settings_of.items()
+        }
         user._muistutus_memberships = cached
     return cached
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import DateTimeField, F, IntegerField, Value
 
 from complaints.actors import Actor
+from complaints.bulk import insert_from_select
 from complaints.choices import PUBLIC_EVENT_KINDS, AccessAction, EventKind
 from complaints.models import AccessLogEntry, CaseEvent, Complaint, Organisation, ReferenceCounter
 
@@ -85,19 +88,23 @@ def access_record(*, complaint: Complaint, actor: Actor, at: datetime, what: str
 
 
 def access_record_many(
-    *, complaints: list[Complaint], actor: Actor, at: datetime, what: str
+    *, complaint_ids: Sequence[int], actor: Actor, at: datetime, what: str
 ) -> None:
-    """Record that ``actor`` read each of ``complaints`` (a queue page): one INSERT."""
-    AccessLogEntry.objects.bulk_create(
-        AccessLogEntry(
-            complaint=complaint,
-            at=at,
-            user=actor.user,
-            actor_label=actor.label,
-            action=AccessAction.READ,
-            what=what,
-        )
-        for complaint in complaints
+    """Record that ``actor`` read each of the cases (a queue page): one INSERT, its rows
+    made by the database (no model instances built for a log line)."""
+    if not complaint_ids:
+        return
+    insert_from_select(
+        AccessLogEntry,
+        Complaint.objects.filter(id__in=complaint_ids),
+        {
+            "complaint": F("id"),
+            "at": Value(at, output_field=DateTimeField()),
+            "user": Value(actor.user.pk if actor.user else None, output_field=IntegerField()),
+            "actor_label": Value(actor.label),
+            "action": Value(AccessAction.READ.value),
+            "what": Value(what),
+        },
     )
 
 

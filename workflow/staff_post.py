@@ -31,7 +31,7 @@ def post(request: HttpRequest) -> HttpResponse:
     letters = list(post_letters(cases=complaint_visible_queryset(user=request.user), day=day))
     if request.GET.get("format") == "pdf" and letters:
         access_record_many(
-            complaints=[letter.complaint for letter in letters],
+            complaint_ids=[letter.complaint_id for letter in letters],
             actor=Actor.staff(request.user),
             at=now,
             what="staff:post-batch",

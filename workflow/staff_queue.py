@@ -83,7 +83,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         queryset=filterset.qs if valid else filterset.queryset.none(),
         after=request.GET.get("after", ""),
     )
-    access_record_many(complaints=page.rows, actor=Actor.staff(user), at=now, what="staff:queue")
+    access_record_many(
+        complaint_ids=[row.pk for row in page.rows],
+        actor=Actor.staff(user),
+        at=now,
+        what="staff:queue",
+    )
     next_query = params.copy()
     if page.next_cursor:
         next_query["after"] = page.next_cursor

@@ -197,6 +197,11 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
                 name="queue_unit_open_idx",
             ),
             models.Index(
+                fields=["service_unit", "due_date", "id"],
+                condition=Q(overdue=True),
+                name="queue_unit_overdue_idx",
+            ),
+            models.Index(
                 fields=["organisation", "due_date", "id"],
                 condition=Q(overdue=True),
                 name="queue_overdue_idx",

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from complaints.choices import Role, Status
@@ -174,6 +177,27 @@ def test_queue_items_carry_the_documented_fields(client: APIClient, queue: dict[
     assert item["service_unit"]["id"] == queue["other_unit"].pk
     for flag in ("extended", "overdue", "very_overdue", "escalated"):
         assert isinstance(item[flag], bool)
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_queue_rows_are_what_the_queue_item_serializer_gives(
+    client: APIClient, queue: dict[str, Any], org: Any, language: str
+) -> None:
+    """The queue shapes ``values()`` rows itself (speed); they must stay the serializer's."""
+    from complaints.models import Complaint
+    from workflow.api.serializers import QueueItemSerializer
+
+    _case(org, None, date(2026, 12, 20))  # no unit, no handler
+    queue["other_unit"].name_sv = "Handikappservice"
+    queue["other_unit"].save()
+    response = client.get(LIST, {"page_size": 200}, HTTP_ACCEPT_LANGUAGE=language)
+    items = response.json()["results"]
+    cases = Complaint.objects.filter(reference__in=[item["reference"] for item in items])
+    with translation.override(language):
+        expected = QueueItemSerializer(cases.order_by("due_date", "id"), many=True).data
+    assert items == json.loads(json.dumps(expected, cls=DjangoJSONEncoder))
+    assert len(items) >= 4
+    assert {item["service_unit"] is None for item in items} == {True, False}
 
 
 # --- pagination --------------------------------------------------------------------------------

@@ -46,7 +46,10 @@ class QueueFilter(django_filters.FilterSet):  # type: ignore[misc]
     scope = django_filters.ChoiceFilter(
         label=_("Whose cases"), choices=Scope.CHOICES, method="by_scope", empty_label=None
     )
-    status = django_filters.MultipleChoiceFilter(label=_("State"), choices=Status.choices)
+    # A case has one state: no DISTINCT (it would sort every matching row before paging).
+    status = django_filters.MultipleChoiceFilter(
+        label=_("State"), choices=Status.choices, distinct=False
+    )
     unit = django_filters.NumberFilter(label=_("Unit"), field_name="service_unit_id")
     handler = django_filters.CharFilter(label=_("Handler"), field_name="handler__username")
     overdue = _boolean("overdue", _("Overdue"))

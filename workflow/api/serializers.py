@@ -149,6 +149,65 @@ class QueueItemSerializer(serializers.ModelSerializer[Complaint]):
         return None if unit is None else {"id": unit.pk, "name": unit.name}
 
 
+# The queue reads these columns with ``values()`` and ``queue_rows`` shapes them as
+# ``QueueItemSerializer`` would: a page of 50 is the request staff make most, and building
+# 50 model instances with three related ones each cost more than the rest of the request.
+QUEUE_VALUES = (
+    "id",
+    "reference",
+    "status",
+    "organisation__slug",
+    "service_unit_id",
+    "service_unit__name_fi",
+    "service_unit__name_sv",
+    "service_unit__name_en",
+    "service_description",
+    "handler__username",
+    "channel",
+    "language",
+    "received_at",
+    "received_on",
+    "due_date",
+    "extended",
+    "overdue",
+    "very_overdue",
+    "escalated",
+)
+_DATETIME = serializers.DateTimeField()
+_DATE = serializers.DateField()
+
+
+def queue_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``QueueItemSerializer(many=True).data`` for rows of ``QUEUE_VALUES`` (a test keeps the
+    two the same)."""
+    language = (get_language() or "fi")[:2]
+    return [
+        {
+            "reference": row["reference"],
+            "status": row["status"],
+            "organisation": row["organisation__slug"],
+            "service_unit": None
+            if row["service_unit_id"] is None
+            else {
+                "id": row["service_unit_id"],
+                "name": row.get(f"service_unit__name_{language}") or row["service_unit__name_fi"],
+            },
+            "service_description": row["service_description"],
+            "handler": row["handler__username"],
+            "channel": row["channel"],
+            "language": row["language"],
+            "received_at": _DATETIME.to_representation(row["received_at"]),
+            "received_on": _DATE.to_representation(row["received_on"]),
+            "due_date": _DATE.to_representation(row["due_date"]),
+            "extended": row["extended"],
+            "overdue": row["overdue"],
+            "very_overdue": row["very_overdue"],
+            "escalated": row["escalated"],
+        }
+        for row in rows
+    ]
+
+
 class TimelineEntrySerializer(serializers.ModelSerializer[CaseEvent]):
     event = serializers.CharField(source="kind")
     label = serializers.SerializerMethodField()  # type: ignore[assignment]

@@ -44,12 +44,14 @@ from complaints.selectors import (
 from complaints.services import access_record, access_record_many
 from workflow.api.filters import QueueFilter
 from workflow.api.serializers import (
+    QUEUE_VALUES,
     ComplaintDetailSerializer,
     ComplaintSummarySerializer,
     FiledSerializer,
     QueueItemSerializer,
     SubmissionSerializer,
     TransitionSerializer,
+    queue_rows,
     tracking_path,
 )
 from workflow.api.transitions import TRANSITIONS, transitions_available
@@ -114,7 +116,7 @@ class ComplaintCollectionView(GenericAPIView[Complaint]):
         queryset = _unit_queue(self.request)
         if queryset is None:
             queryset = complaint_visible_queryset(user=self.request.user)
-        return queryset.select_related("organisation", "service_unit", "handler")
+        return queryset
 
     @extend_schema(
         parameters=[
@@ -124,11 +126,15 @@ class ComplaintCollectionView(GenericAPIView[Complaint]):
         responses=QueueItemSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset())) or []
+        rows = self.filter_queryset(self.get_queryset()).values(*QUEUE_VALUES)
+        page = self.paginate_queryset(rows) or []
         access_record_many(
-            complaints=page, actor=Actor.staff(request.user), at=clock.now(), what="api:queue"
+            complaint_ids=[row["id"] for row in page],
+            actor=Actor.staff(request.user),
+            at=clock.now(),
+            what="api:queue",
         )
-        return self.get_paginated_response(QueueItemSerializer(page, many=True).data)
+        return self.get_paginated_response(queue_rows(page))
 
     @extend_schema(
         request=SubmissionSerializer,
