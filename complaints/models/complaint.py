@@ -33,11 +33,14 @@ def _not_extended(instance: models.Model) -> bool:
 
 
 class Complaint(ConcurrentTransitionMixin, models.Model):
+    # Foreign keys that lead a queue index below have no index of their own (every index is
+    # rewritten when the sweep flags a case); unique columns are constraints, which on
+    # PostgreSQL make no second LIKE index that exact look-ups never use.
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="complaints"
+        Organisation, on_delete=models.PROTECT, related_name="complaints", db_index=False
     )
-    reference = models.CharField(_("reference"), max_length=40, unique=True)
-    tracking_code_hash = models.CharField(max_length=64, unique=True, editable=False)
+    reference = models.CharField(_("reference"), max_length=40)
+    tracking_code_hash = models.CharField(max_length=64, editable=False)
     status = FSMField(_("status"), default=Status.RECEIVED, choices=Status.choices, protected=True)
 
     # --- how and when it arrived ---------------------------------------------------------
@@ -59,7 +62,12 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
 
     # --- where ---------------------------------------------------------------------------
     service_unit = models.ForeignKey(
-        ServiceUnit, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints"
+        ServiceUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+        db_index=False,
     )
     service_description = models.CharField(_("service (free text)"), max_length=300, blank=True)
 
@@ -124,6 +132,7 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,
     )
     transfer_target = models.CharField(_("transferred to"), max_length=300, blank=True)
     transfer_reason = models.TextField(_("reason for transfer"), blank=True)
@@ -168,6 +177,8 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
                 condition=Q(extended=False) | Q(due_rule=DueRule.TWO_MONTHS),
                 name="extended_uses_two_months",
             ),
+            models.UniqueConstraint(fields=["reference"], name="reference_unique"),
+            models.UniqueConstraint(fields=["tracking_code_hash"], name="tracking_code_unique"),
             models.UniqueConstraint(
                 fields=["organisation", "submission_key"],
                 condition=Q(submission_key__isnull=False),
@@ -175,11 +186,7 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
             ),
         ]
         indexes = [
-            # The queue: one organisation, its open cases by due date.
-            models.Index(fields=["organisation", "status", "due_date", "id"], name="queue_idx"),
-            models.Index(
-                fields=["service_unit", "status", "due_date", "id"], name="queue_unit_idx"
-            ),
+            # A handler's own cases ("mine").
             models.Index(fields=["handler", "status", "due_date"], name="queue_handler_idx"),
             # The queue sorted by due date (then id, the cursor's tie-break) in one
             # organisation or unit, all states or only the open ones, and the overdue filter:
