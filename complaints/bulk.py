@@ -35,12 +35,19 @@ def insert_from_select(
     )
     sql, params = select.query.sql_with_params()
     quote = connection.ops.quote_name
-    fields = ", ".join(quote(meta.get_field(name).column) for name in columns)
+
+    def column(name: str) -> str:
+        field = meta.get_field(name)
+        if not isinstance(field, models.Field) or not field.column:
+            raise ValueError(f"{model.__name__}.{name} is not a column")
+        return str(quote(field.column))
+
+    fields = ", ".join(column(name) for name in columns)
     statement = f"INSERT INTO {quote(meta.db_table)} ({fields}) {sql}"
     if ignore_conflicts:
         statement += " ON CONFLICT DO NOTHING"
     if returning:
-        statement += f" RETURNING {quote(meta.get_field(returning).column)}"
+        statement += f" RETURNING {column(returning)}"
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
         return [row[0] for row in cursor.fetchall()] if returning else []
