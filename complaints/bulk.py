@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import connection, models
+from django.db import connections, models
 from django.db.models.expressions import Combinable, Expression
 
 
@@ -25,7 +25,10 @@ def insert_from_select(
     """One row of ``model`` per row of ``source``; ``columns`` maps the new row's fields to
     expressions over ``source`` (``F("id")``, ``Value(...)``, functions). With
     ``ignore_conflicts``, rows that break a unique constraint are skipped. Returns the
-    ``returning`` field of the rows written (an empty list without ``returning``)."""
+    ``returning`` field of the rows written (an empty list without ``returning``).
+
+    Python-side defaults (``default=``, ``auto_now``) are not applied: give every column
+    that needs a value. Runs on the database ``source`` reads from."""
     meta = model._meta
     names = {f"insert_{index}": name for index, name in enumerate(columns)}
     select = (
@@ -34,11 +37,16 @@ def insert_from_select(
         .values(*names)
     )
     sql, params = select.query.sql_with_params()
-    quote = connection.ops.quote_name
+    database = connections[source.db]
+    quote = database.ops.quote_name
 
     def column(name: str) -> str:
         field = meta.get_field(name)
-        if not isinstance(field, models.Field) or not field.column:
+        if (
+            not isinstance(field, models.Field)
+            or field not in meta.concrete_fields
+            or not field.column
+        ):
             raise ValueError(f"{model.__name__}.{name} is not a column")
         return str(quote(field.column))
 
@@ -48,6 +56,6 @@ def insert_from_select(
         statement += " ON CONFLICT DO NOTHING"
     if returning:
         statement += f" RETURNING {column(returning)}"
-    with connection.cursor() as cursor:
+    with database.cursor() as cursor:
         cursor.execute(statement, params)
         return [row[0] for row in cursor.fetchall()] if returning else []

@@ -191,6 +191,8 @@ STORAGES = {
 
 # --- Email ------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# A hung SMTP server must not hold a worker (and the batch of emails it is sending) forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="muistutus@localhost")
 
 # --- Abuse protection -------------------------------------------------------------------

@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import CharField, DateTimeField, Exists, F, OuterRef, QuerySet, Value
-from django.db.models.functions import Cast, JSONObject
+from django.db.models import DateTimeField, Exists, F, OuterRef, QuerySet, Value
+from django.db.models.functions import JSONObject
 from django.utils.dateparse import parse_datetime
 
 from complaints.actors import Actor
@@ -141,7 +141,9 @@ def _flag_batch(
                 "public": Value(kind == EventKind.OVERDUE),
                 "from_state": Value(""),
                 "to_state": Value(""),
-                "data": JSONObject(due_date=Cast("due_date", CharField())),
+                # JSON of a date is its ISO text on both databases (a cast to text would
+                # follow PostgreSQL's DateStyle).
+                "data": JSONObject(due_date=F("due_date")),
             },
         )
         breaches_follow_up(tier=tier, complaint_ids=sorted(new), now=now)

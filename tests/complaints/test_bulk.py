@@ -50,7 +50,10 @@ def test_rows_breaking_a_unique_rule_are_skipped_and_not_returned() -> None:
     assert DeadlineBreach.objects.count() == 2
 
 
-def test_a_name_that_is_not_a_column_is_refused() -> None:
-    ComplaintFactory()
+@pytest.mark.parametrize("name", ["events", "units"], ids=["reverse relation", "many-to-many"])
+def test_a_name_that_is_not_a_column_is_refused(name: str) -> None:
+    from complaints.models import StaffMembership
+
+    model = Complaint if name == "events" else StaffMembership
     with pytest.raises(ValueError, match="not a column"):
-        insert_from_select(Complaint, Complaint.objects.all(), {"events": F("id")})
+        insert_from_select(model, Complaint.objects.all(), {name: F("id")})

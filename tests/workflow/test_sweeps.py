@@ -94,6 +94,9 @@ def test_overdue_from_the_next_helsinki_day(due_case: Complaint, moment: datetim
     assert event.at == moment
     assert event.public  # the complainant is told the reply is late
     assert event.actor is None
+    assert event.actor_label == Actor.system().label
+    assert event.data == {"due_date": DUE.isoformat()}
+    assert (event.from_state, event.to_state) == ("", "")
 
 
 def test_a_second_sweep_at_the_same_moment_does_nothing(due_case: Complaint) -> None:
@@ -145,7 +148,9 @@ def test_very_overdue_a_month_past_the_due_date(due_case: Complaint) -> None:
     breach = DeadlineBreach.objects.get(complaint=due_case, tier=BreachTier.VERY_OVERDUE)
     assert breach.due_date == DUE
     assert breach.recorded_at == moment
-    assert CaseEvent.objects.filter(complaint=due_case, kind=EventKind.VERY_OVERDUE).count() == 1
+    event = CaseEvent.objects.get(complaint=due_case, kind=EventKind.VERY_OVERDUE)
+    assert event.data == {"due_date": DUE.isoformat()}
+    assert not event.public
     assert _counts(deadlines_sweep(now=moment)) == (0, 0)
 
 
