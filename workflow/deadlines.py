@@ -58,6 +58,15 @@ def _finnish_holidays(year: int, language: str = "fi") -> holidays.HolidayBase:
     )
 
 
+def holidays_preload(years: Collection[int]) -> None:
+    """Load the Finnish holiday calendar of ``years`` in every language now, not in the
+    first request that needs it (the calendar's data is imported lazily, ~0.3 s)."""
+    for year in years:
+        _finnish_holidays(year)  # as the deadline engine asks
+        for language in HOLIDAY_LANGUAGES:  # as the explanations' labels ask
+            _finnish_holidays(year, language)
+
+
 def _why_not_working(day: date, closure_days: Collection[date]) -> str | None:
     if day in _finnish_holidays(day.year):
         return "holiday"

@@ -466,3 +466,15 @@ def test_explanation_of_an_extended_deadline() -> None:
     assert "31.1.2027" in text
     assert "31.3.2027" in text
     assert "2 months" in text
+
+
+def test_holidays_preload_loads_each_year_in_each_language() -> None:
+    from workflow.deadlines import _finnish_holidays, holidays_preload
+
+    _finnish_holidays.cache_clear()
+    holidays_preload([2026, 2027])
+    loaded = _finnish_holidays.cache_info().misses
+    # The deadline engine's look-up and a Swedish label are then served from the cache.
+    assert date(2026, 12, 6) in _finnish_holidays(2026)  # itsenäisyyspäivä
+    assert _finnish_holidays(2027, "sv").get(date(2027, 12, 6)) == "Självständighetsdagen"
+    assert _finnish_holidays.cache_info().misses == loaded
