@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 
+from notifications.copy_insert import copy_available, copy_insert_new
 from notifications.models import InboxItem
 
 
@@ -61,7 +62,9 @@ def inbox_add_many(*, entries: Iterable[InboxEntry], now: datetime) -> int:
         )
         for entry in entries
     ]
-    if items:
+    if items and copy_available():
+        copy_insert_new(InboxItem, items)
+    elif items:
         InboxItem.objects.bulk_create(items, ignore_conflicts=True)
     return len(items)
 

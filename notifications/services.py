@@ -20,6 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from notifications.choices import NotificationStatus
+from notifications.copy_insert import copy_available, copy_insert_new
 from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
@@ -90,8 +91,9 @@ class Message:
 
 def notifications_queue_many(*, messages: Sequence[Message], now: datetime) -> int:
     """Queue many messages in the caller's transaction with a fixed number of statements
-    (a SELECT of the keys that exist, one INSERT, a SELECT of the new rows' ids), and deliver
-    them once that commits.
+    (on PostgreSQL a ``COPY`` and one INSERT, ``copy_insert``; elsewhere a SELECT of the
+    keys that exist, one INSERT, a SELECT of the new rows' ids), and deliver them once that
+    commits.
 
     Set-based counterpart of ``notification_queue`` for timers that notify thousands at once.
     A message whose ``dedupe_key`` exists already is skipped, as is a malformed recipient
@@ -115,20 +117,24 @@ def notifications_queue_many(*, messages: Sequence[Message], now: datetime) -> i
             created_at=now,
             next_attempt_at=now,
         )
-    if rows:
-        # Keys queued before (a retried timer) are left alone, and not enqueued again.
+    if not rows:
+        return 0
+    # Keys queued before (a retried timer) are left alone, and not enqueued again.
+    if copy_available():
+        ids = copy_insert_new(Notification, rows.values())
+    else:
         for key in Notification.objects.filter(dedupe_key__in=list(rows)).values_list(
             "dedupe_key", flat=True
         ):
             rows.pop(str(key), None)
-    if not rows:
-        return 0
-    Notification.objects.bulk_create(rows.values(), ignore_conflicts=True)
-    ids = list(
-        Notification.objects.filter(
-            dedupe_key__in=list(rows), status=NotificationStatus.READY
-        ).values_list("pk", flat=True)
-    )
+        if not rows:
+            return 0
+        Notification.objects.bulk_create(rows.values(), ignore_conflicts=True)
+        ids = list(
+            Notification.objects.filter(
+                dedupe_key__in=list(rows), status=NotificationStatus.READY
+            ).values_list("pk", flat=True)
+        )
     if ids:
         transaction.on_commit(lambda: _deliver_enqueue(notification_ids=ids), robust=True)
     return len(ids)

@@ -1,0 +1,49 @@
+"""Many new rows at once on PostgreSQL: ``COPY`` into a scratch table, then one INSERT.
+
+A sweep that flags 10,000 cases queues tens of thousands of emails and inbox items. With
+``bulk_create`` Django prepares every value of every row in Python and psycopg binds them
+one by one (about a second for 25,000 emails, measured); ``COPY`` streams the rows through
+psycopg's C writer. The INSERT from the scratch table keeps what ``bulk_create`` with
+``ignore_conflicts`` gave: a row that breaks a unique rule (a deduplication key queued
+before) is skipped, and ``RETURNING`` says which rows were written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, models, transaction
+
+
+def copy_available() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def copy_insert_new(model: type[models.Model], objects: Iterable[models.Model]) -> list[Any]:
+    """Insert ``objects`` (unsaved instances; their values as they are, so only fields that
+    psycopg adapts directly: text, numbers, booleans, dates) except those breaking a unique
+    constraint. PostgreSQL only (``copy_available``). Returns the primary keys of the rows
+    written. (``COPY`` goes past Django's cursor wrapper: statement counts do not see it.)"""
+    meta = model._meta
+    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    table = quote(meta.db_table)
+    scratch = quote(f"{meta.db_table}_load")
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The column types of the table, none of its constraints or defaults; emptied at
+        # commit, and here, in case an earlier call of the same transaction used it.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {scratch} ON COMMIT DELETE ROWS "  # noqa: S608
+            f"AS SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        cursor.execute(f"TRUNCATE {scratch}")
+        with cursor.cursor.copy(f"COPY {scratch} ({columns}) FROM STDIN") as copy:
+            for obj in objects:
+                copy.write_row([getattr(obj, field.attname) for field in fields])
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {scratch} "  # noqa: S608
+            f"ON CONFLICT DO NOTHING RETURNING {quote(str(meta.pk.column))}"
+        )
+        return [row[0] for row in cursor.fetchall()]

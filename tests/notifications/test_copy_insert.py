@@ -1,0 +1,91 @@
+"""The PostgreSQL path for many new outbox and inbox rows: COPY, then one INSERT that skips
+keys queued before and says which rows it wrote."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from notifications.copy_insert import copy_insert_new
+from notifications.inbox import InboxEntry, inbox_add_many
+from notifications.models import InboxItem, Notification
+from notifications.services import Message, notifications_queue_many
+from tests.notifications.conftest import NOW
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db]
+
+
+def _message(n: int) -> Message:
+    return Message(
+        recipient=f"kasittelija{n}@example.fi",
+        subject=f"Myöhässä: ORG-2026-{n}",
+        body_text="Vastaus on myöhässä.",
+        body_html="<p>Vastaus on myöhässä.</p>",
+        language="sv" if n % 2 else "fi",
+        dedupe_key=f"complaint:{n}:overdue",
+    )
+
+
+def test_new_rows_are_written_with_every_value_and_their_ids_returned(
+    require_postgres: Any,
+) -> None:
+    messages = [_message(n) for n in range(3)]
+    assert notifications_queue_many(messages=messages, now=NOW) == 3
+    stored = {row.dedupe_key: row for row in Notification.objects.all()}
+    row = stored["complaint:1:overdue"]
+    assert (row.recipient, row.subject, row.language) == (
+        "kasittelija1@example.fi",
+        "Myöhässä: ORG-2026-1",
+        "sv",
+    )
+    assert (row.status, row.attempts, row.created_at, row.next_attempt_at) == (
+        "ready",
+        0,
+        NOW,
+        NOW,
+    )
+    assert row.sent_at is None
+    assert row.body_html == "<p>Vastaus on myöhässä.</p>"
+
+
+def test_keys_queued_before_are_skipped_and_not_returned(require_postgres: Any) -> None:
+    notifications_queue_many(messages=[_message(1)], now=NOW)
+    first = Notification.objects.get()
+    ids = copy_insert_new(
+        Notification,
+        [
+            Notification(
+                recipient=m.recipient,
+                subject=m.subject,
+                body_text=m.body_text,
+                dedupe_key=m.dedupe_key,
+                created_at=NOW,
+                next_attempt_at=NOW,
+            )
+            for m in (_message(1), _message(2))
+        ],
+    )
+    assert len(ids) == 1
+    assert first.pk not in ids
+    assert Notification.objects.count() == 2
+
+
+def test_twice_in_one_transaction_writes_each_batch_once(require_postgres: Any) -> None:
+    user = get_user_model().objects.create(username="kasittelija")
+    with transaction.atomic():
+        inbox_add_many(
+            entries=[InboxEntry(user_id=user.pk, subject="A", link="/a/", dedupe_key="a")],
+            now=NOW,
+        )
+        inbox_add_many(
+            entries=[
+                InboxEntry(user_id=user.pk, subject="A", link="/a/", dedupe_key="a"),
+                InboxEntry(user_id=user.pk, subject="B", link="/b/", dedupe_key="b"),
+            ],
+            now=NOW,
+        )
+    assert sorted(InboxItem.objects.values_list("dedupe_key", flat=True)) == ["a", "b"]
+    assert InboxItem.objects.get(dedupe_key="b").read_at is None
