@@ -32,10 +32,10 @@ def copy_insert_new(model: type[models.Model], objects: Iterable[models.Model]) 
     scratch = quote(f"{meta.db_table}_load")
     columns = ", ".join(quote(str(field.column)) for field in fields)
     with transaction.atomic(), connection.cursor() as cursor:
-        # The column types of the table, none of its constraints or defaults; emptied at
-        # commit, and here, in case an earlier call of the same transaction used it.
+        # The column types of the table, none of its constraints or defaults; gone at
+        # commit, and emptied here in case an earlier call of the same transaction made it.
         cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {scratch} ON COMMIT DELETE ROWS "  # noqa: S608
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {scratch} ON COMMIT DROP "  # noqa: S608
             f"AS SELECT {columns} FROM {table} WITH NO DATA"
         )
         cursor.execute(f"TRUNCATE {scratch}")
