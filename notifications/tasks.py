@@ -24,11 +24,19 @@ def notification_deliver_task(*, notification_id: int, **kwargs: Any) -> str:
 @shared_task(name="notifications.deliver_many")  # type: ignore[untyped-decorator]
 def notifications_deliver_task(*, notification_ids: list[int], **kwargs: Any) -> list[str]:
     """Several queued messages in one task, each claimed and sent on its own (a timer that
-    notifies thousands sends one broker message per batch, not one per email)."""
-    return [
-        notification_deliver(notification_id=notification_id, now=clock.now())
-        for notification_id in notification_ids
-    ]
+    notifies thousands sends one broker message per batch, not one per email). One that
+    fails unexpectedly is logged and left to the dispatcher; the others are still sent."""
+    outcomes = []
+    for notification_id in notification_ids:
+        try:
+            outcome = notification_deliver(notification_id=notification_id, now=clock.now())
+        except Exception:  # a database error, say: the row stays for the dispatcher
+            logger.exception(
+                "Notification %s: not delivered; left to the dispatcher", notification_id
+            )
+            outcome = "error"
+        outcomes.append(outcome)
+    return outcomes
 
 
 @shared_task(name="notifications.dispatch")  # type: ignore[untyped-decorator]

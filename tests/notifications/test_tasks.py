@@ -15,6 +15,7 @@ from django.core import mail
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
+import notifications.tasks as tasks_module
 from config.celery import app
 from notifications.choices import NotificationStatus
 from notifications.models import Notification
@@ -93,6 +94,26 @@ def test_many_messages_go_to_the_broker_a_batch_per_task():
     ]
     # The last one alone goes as a single delivery.
     one.assert_called_once_with(notification_id=ids[-1])
+
+
+def test_one_failure_in_a_batch_does_not_stop_the_others(queue, mailoutbox, caplog):
+    first, second = queue(), queue(recipient="toinen@example.fi")
+    real = tasks_module.notification_deliver
+
+    def flaky(*, notification_id, now):
+        if notification_id == first.pk:
+            raise RuntimeError("connection lost")
+        return real(notification_id=notification_id, now=now)
+
+    with (
+        time_machine.travel(NOW, tick=False),
+        mock.patch.object(tasks_module, "notification_deliver", flaky),
+    ):
+        outcomes = notifications_deliver_task(notification_ids=[first.pk, second.pk])
+    assert outcomes == ["error", "sent"]
+    assert [m.to for m in mailoutbox] == [["toinen@example.fi"]]
+    assert Notification.objects.get(pk=first.pk).status == NotificationStatus.READY
+    assert "connection lost" in caplog.text
 
 
 def test_the_batch_task_delivers_each_message_once(queue, mailoutbox):
