@@ -26,7 +26,11 @@ from complaints.selectors import complaint_get_visible, complaint_timeline
 from complaints.services import access_record
 from workflow.api.transitions import TRANSITIONS, transitions_available
 from workflow.calendar import complaint_due_date_explanation
-from workflow.case_access import case_with_content_or_404
+from workflow.case_access import (
+    attachment_read_or_404,
+    case_with_content_or_404,
+    document_read_or_404,
+)
 from workflow.case_forms import (
     AuthorityRequestForm,
     AuthorityStatementForm,
@@ -37,7 +41,6 @@ from workflow.case_forms import (
     transition_form,
 )
 from workflow.documents import document_reissue
-from workflow.downloads import document_download, file_download
 from workflow.errors import DomainError, InvalidInput
 from workflow.notes import note_add
 from workflow.queue import deadline_badges
@@ -215,33 +218,15 @@ def statement_new(request: HttpRequest, reference: str) -> HttpResponse:
 
 @login_required
 def document(request: HttpRequest, reference: str, document_id: int) -> FileResponse:
-    complaint = case_or_404(request, reference)
-    stored = complaint.documents.filter(pk=document_id).first()
-    if stored is None:
-        raise Http404
-    access_record(
-        complaint=complaint,
-        actor=Actor.staff(request.user),
-        at=clock.now(),
-        what=f"staff:document:{stored.pk}",
+    return document_read_or_404(
+        user=request.user, reference=reference, document_id=document_id, channel="staff"
     )
-    return document_download(stored)
 
 
 @login_required
 def attachment(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
-    complaint = case_or_404(request, reference)
-    stored = complaint.attachments.filter(pk=attachment_id).first()
-    if stored is None:
-        raise Http404
-    access_record(
-        complaint=complaint,
-        actor=Actor.staff(request.user),
-        at=clock.now(),
-        what=f"staff:attachment:{stored.pk}",
-    )
-    return file_download(
-        file=stored.file, filename=stored.original_name, content_type=stored.content_type
+    return attachment_read_or_404(
+        user=request.user, reference=reference, attachment_id=attachment_id, channel="staff"
     )
 
 

@@ -20,14 +20,13 @@ from rest_framework.views import APIView
 
 from complaints import clock
 from complaints.actors import Actor
-from complaints.models import AuthorityRequest, Complaint
-from complaints.services import access_record
+from complaints.models import AuthorityRequest
 from workflow.authority import (
     authority_request_register,
     authority_statement_document,
     authority_statement_issue,
 )
-from workflow.case_access import case_with_content_or_404
+from workflow.case_access import case_read_or_404
 from workflow.downloads import document_download
 
 
@@ -69,17 +68,12 @@ class AuthorityRequestSerializer(serializers.ModelSerializer[AuthorityRequest]):
         return document.version if document else None
 
 
-def _readable(request: Request, reference: str, what: str) -> Complaint:
-    """The case if the user may see its content (and so the authority's questions)."""
-    complaint = case_with_content_or_404(user=request.user, reference=reference)
-    access_record(complaint=complaint, actor=Actor.staff(request.user), at=clock.now(), what=what)
-    return complaint
-
-
 class AuthorityRequestListView(APIView):
     @extend_schema(responses=AuthorityRequestSerializer(many=True))
     def get(self, request: Request, reference: str) -> Response:
-        complaint = _readable(request, reference, "api:authority-requests")
+        complaint = case_read_or_404(
+            user=request.user, reference=reference, what="api:authority-requests"
+        )
         requests = complaint.authority_requests.select_related("created_by")
         return Response(AuthorityRequestSerializer(requests, many=True).data)
 
@@ -92,7 +86,9 @@ class AuthorityRequestListView(APIView):
         },
     )
     def post(self, request: Request, reference: str) -> Response:
-        complaint = _readable(request, reference, "api:authority-requests:add")
+        complaint = case_read_or_404(
+            user=request.user, reference=reference, what="api:authority-requests:add"
+        )
         data = AuthorityRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         created = authority_request_register(
@@ -115,7 +111,9 @@ class AuthorityStatementView(APIView):
         },
     )
     def post(self, request: Request, reference: str, request_id: int) -> Response:
-        complaint = _readable(request, reference, "api:authority-statement")
+        complaint = case_read_or_404(
+            user=request.user, reference=reference, what="api:authority-statement"
+        )
         data = StatementInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -138,7 +136,9 @@ class AuthorityStatementView(APIView):
         },
     )
     def get(self, request: Request, reference: str, request_id: int) -> FileResponse:
-        complaint = _readable(request, reference, f"api:authority-statement:{request_id}")
+        complaint = case_read_or_404(
+            user=request.user, reference=reference, what=f"api:authority-statement:{request_id}"
+        )
         found = complaint.authority_requests.filter(pk=request_id).first()
         document = authority_statement_document(request=found) if found else None
         if document is None:

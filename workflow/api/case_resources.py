@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -15,15 +15,13 @@ from rest_framework.views import APIView
 
 from complaints import clock
 from complaints.actors import Actor
-from complaints.models import Complaint, Document, StatementRequest
-from complaints.services import access_record
-from workflow.case_access import case_with_content_or_404
-from workflow.downloads import document_download
+from complaints.models import Document, StatementRequest
+from workflow.case_access import (
+    case_read_or_404,
+    case_with_content_or_404,
+    document_read_or_404,
+)
 from workflow.statements import statement_request
-
-
-def _case_or_404(request: Request, reference: str) -> Complaint:
-    return case_with_content_or_404(user=request.user, reference=reference)
 
 
 class StatementRequestInput(serializers.Serializer[Any]):
@@ -57,18 +55,12 @@ class StatementRequestSerializer(serializers.ModelSerializer[StatementRequest]):
 class StatementCollectionView(APIView):
     @extend_schema(responses=StatementRequestSerializer(many=True))
     def get(self, request: Request, reference: str) -> Response:
-        complaint = _case_or_404(request, reference)
-        access_record(
-            complaint=complaint,
-            actor=Actor.staff(request.user),
-            at=clock.now(),
-            what="api:statements",
-        )
+        complaint = case_read_or_404(user=request.user, reference=reference, what="api:statements")
         return Response(StatementRequestSerializer(complaint.statements.all(), many=True).data)
 
     @extend_schema(request=StatementRequestInput, responses={201: StatementRequestSerializer})
     def post(self, request: Request, reference: str) -> Response:
-        complaint = _case_or_404(request, reference)
+        complaint = case_with_content_or_404(user=request.user, reference=reference)
         data = StatementRequestInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -99,13 +91,7 @@ class CaseDocumentSerializer(serializers.ModelSerializer[Document]):
 class DocumentCollectionView(APIView):
     @extend_schema(responses=CaseDocumentSerializer(many=True))
     def get(self, request: Request, reference: str) -> Response:
-        complaint = _case_or_404(request, reference)
-        access_record(
-            complaint=complaint,
-            actor=Actor.staff(request.user),
-            at=clock.now(),
-            what="api:documents",
-        )
+        complaint = case_read_or_404(user=request.user, reference=reference, what="api:documents")
         documents = complaint.documents.select_related("complaint").order_by("kind", "version")
         return Response(CaseDocumentSerializer(documents, many=True).data)
 
@@ -113,14 +99,6 @@ class DocumentCollectionView(APIView):
 class DocumentDownloadView(APIView):
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request: Request, reference: str, document_id: int) -> FileResponse:
-        complaint = _case_or_404(request, reference)
-        document = complaint.documents.filter(pk=document_id).first()
-        if document is None:
-            raise Http404
-        access_record(
-            complaint=complaint,
-            actor=Actor.staff(request.user),
-            at=clock.now(),
-            what=f"api:document:{document.pk}",
+        return document_read_or_404(
+            user=request.user, reference=reference, document_id=document_id, channel="api"
         )
-        return document_download(document)

@@ -55,6 +55,7 @@ from workflow.api.serializers import (
     tracking_path,
 )
 from workflow.api.transitions import TRANSITIONS, transitions_available
+from workflow.case_access import attachment_read_or_404
 from workflow.intake import complaint_submit
 
 ORDERINGS = {
@@ -288,21 +289,6 @@ class AttachmentDownloadView(APIView):
 
     @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request: Request, reference: str, attachment_id: int) -> FileResponse:
-        complaint = _visible_or_404(request, reference)
-        attachment = complaint.attachments.filter(pk=attachment_id).first()
-        if attachment is None or not can_see_content(request.user, complaint):
-            raise Http404
-        access_record(
-            complaint=complaint,
-            actor=Actor.staff(request.user),
-            at=clock.now(),
-            what=f"api:attachment:{attachment.pk}",
+        return attachment_read_or_404(
+            user=request.user, reference=reference, attachment_id=attachment_id, channel="api"
         )
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=attachment.original_name,
-            content_type=attachment.content_type,
-        )
-        response["Cache-Control"] = "no-store"
-        return response
