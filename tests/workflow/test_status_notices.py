@@ -124,3 +124,23 @@ def test_a_transition_that_fails_sends_nothing(org, handler):
     with pytest.raises(TransitionNotAllowed):
         complaint_accept(complaint_id=complaint.pk, actor=Actor.staff(handler), now=NOW)
     assert _notices() == []
+
+
+@pytest.mark.parametrize("language", ["fi", "sv", "en"])
+def test_html_emails_declare_the_language_they_are_written_in(language: str) -> None:
+    from django.utils.translation import gettext_lazy
+
+    from workflow.notices import render_message
+
+    for template in ("status_change", "delay_notice"):
+        message = render_message(
+            template=template,
+            subject=gettext_lazy("News on your muistutus %(reference)s"),
+            context={"organisation": "Kemi", "authority": "Valvira", "event": "-"},
+            per_case={"reference": "KEMI-2026-000001"},
+            language=language,
+            recipient="asiakas@example.fi",
+            dedupe_key="k",
+            html=True,
+        )
+        assert f'<html lang="{language}">' in message.body_html
