@@ -155,19 +155,28 @@ def may_transition(name: str) -> Callable[[Model, Any], bool]:
     return permission
 
 
+def handling_filter(user: Any) -> Q:
+    """The cases the user reaches as a handler or approver (their units, every unit where
+    the membership says so, and the cases assigned to them); matches nothing by default."""
+    roles = roles_of(user) & HANDLING_ROLES
+    condition = Q(pk__in=[])
+    if not roles:
+        return condition
+    for organisation_id, reach in memberships_of(user).items():
+        if not any(reach.allows(role) for role in roles):
+            continue
+        in_org = Q(organisation_id=organisation_id)
+        if reach.all_units:
+            condition |= in_org
+        else:
+            condition |= in_org & (Q(service_unit_id__in=reach.units) | Q(handler_id=user.pk))
+    return condition
+
+
 def visible_filter(user: Any) -> Q:
     """A filter selecting exactly the cases ``can_see`` allows; matches nothing by default."""
     roles = roles_of(user)
-    condition = Q(pk__in=[])
-    if roles & HANDLING_ROLES:
-        for organisation_id, reach in memberships_of(user).items():
-            if not any(reach.allows(role) for role in roles & HANDLING_ROLES):
-                continue
-            in_org = Q(organisation_id=organisation_id)
-            if reach.all_units:
-                condition |= in_org
-            else:
-                condition |= in_org & (Q(service_unit_id__in=reach.units) | Q(handler_id=user.pk))
+    condition = handling_filter(user)
     if Role.REGISTRY in roles:
         condition |= Q(created_by_id=user.pk)
     if Role.OMBUDSMAN in roles:

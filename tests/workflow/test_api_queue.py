@@ -14,6 +14,7 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from complaints.choices import Role, Status
+from complaints.models import Complaint
 from tests.factories import ComplaintFactory, OrganisationFactory, ServiceUnitFactory, staff_user
 
 LIST = "/api/v1/complaints/"
@@ -198,6 +199,28 @@ def test_queue_rows_are_what_the_queue_item_serializer_gives(
     assert items == json.loads(json.dumps(expected, cls=DjangoJSONEncoder))
     assert len(items) >= 4
     assert {item["service_unit"] is None for item in items} == {True, False}
+
+
+def test_scope_my_units_follows_the_membership(
+    client: APIClient, queue: dict[str, Any], org: Any, unit: Any
+) -> None:
+    """ "My units": every case of the organisation for an all-units membership; a unit
+    handler's units and the cases assigned to them otherwise; no other organisation."""
+    everything = set(_references(client.get(LIST)))
+    assert set(_references(client.get(LIST, {"scope": "unit"}))) == everything
+    assert everything  # the handler (all units) sees the cases of every unit
+
+    unit_handler = staff_user("unit-only", Role.HANDLER, organisation=org, units=[unit])
+    assigned_elsewhere = _case(org, queue["other_unit"], date(2026, 12, 15), handler=unit_handler)
+    mine = APIClient()
+    mine.force_authenticate(unit_handler)
+    expected = {
+        case.reference
+        for case in Complaint.objects.filter(organisation=org)
+        if case.service_unit_id == unit.pk or case.handler_id == unit_handler.pk
+    }
+    assert set(_references(mine.get(LIST, {"scope": "unit", "page_size": 200}))) == expected
+    assert assigned_elsewhere.reference in expected
 
 
 # --- pagination --------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints import clock
 from complaints.choices import Channel, Language, Status
 from complaints.models import Complaint
-from complaints.permissions import memberships_of
+from complaints.permissions import handling_filter
 
 TRUE_VALUES = ("true", "1", "yes")
 FALSE_VALUES = ("false", "0", "no")
@@ -86,10 +86,7 @@ class QueueFilter(django_filters.FilterSet):  # type: ignore[misc]
             return queryset
         if value == Scope.MINE:
             return queryset.filter(handler_id=user.pk)
-        units: set[int] = set()
-        for reach in memberships_of(user).values():
-            units |= reach.units
-        return queryset.filter(Q(service_unit_id__in=units) | Q(handler_id=user.pk))
+        return queryset.filter(handling_filter(user))
 
     def by_due_within(
         self, queryset: QuerySet[Complaint], name: str, value: Any
