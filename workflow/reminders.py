@@ -30,6 +30,17 @@ FIELDS = (
 )
 
 
+def _holder(row: dict[str, Any]) -> tuple[int | None, str]:
+    """Who holds the case, and their email: the handler, else the unit's responsible
+    official (never one person's inbox item and another's email)."""
+    if row["handler_id"] is not None:
+        return row["handler_id"], row["handler__email"] or ""
+    return (
+        row["service_unit__responsible_official_id"],
+        row["service_unit__responsible_official__email"] or "",
+    )
+
+
 def _windows(today: date) -> list[tuple[int, date, date]]:
     """(lead days, earliest due, latest due): each case falls in one window only, so a case
     due in 1 day gets the 2-day reminder, not also the 7-day one."""
@@ -69,8 +80,7 @@ def reminders_send(*, now: datetime, dry_run: bool = False) -> int:
                         complaint_id=row["id"],
                         due_date=row["due_date"],
                         days_before=days,
-                        recipient_id=row["handler_id"]
-                        or row["service_unit__responsible_official_id"],
+                        recipient_id=_holder(row)[0],
                         sent_at=now,
                     )
                     for row in rows
@@ -86,10 +96,9 @@ def _notify(rows: list[dict[str, Any]], *, days: int, now: datetime) -> None:
     """An email and an inbox item to whoever holds each case: one INSERT of each."""
     messages, entries = [], []
     for row in rows:
-        user_id = row["handler_id"] or row["service_unit__responsible_official_id"]
+        user_id, recipient = _holder(row)
         if user_id is None:
             continue
-        recipient = row["handler__email"] or row["service_unit__responsible_official__email"]
         per_case = {
             "reference": row["reference"],
             "due": day(row["due_date"]),

@@ -100,3 +100,26 @@ def test_dry_run_counts_without_reminding(org, unit, handler):
     )
     assert deadlines_sweep(now=_at(date(2026, 11, 25)), dry_run=True)["reminded"] == 1
     assert not DeadlineReminder.objects.exists()
+
+
+def test_a_handler_without_email_gets_the_inbox_item_and_nobody_else_the_email(org, unit):
+    """The email and the inbox item go to the same person: the one who holds the case."""
+    from notifications.models import InboxItem
+
+    official = staff_user("vastuu", Role.APPROVER, organisation=org)
+    official.email = "vastuuhenkilo@example.fi"
+    official.save()
+    unit.responsible_official = official
+    unit.save()
+    handler = staff_user("h", Role.HANDLER, organisation=org, all_units=True)  # no email
+    ComplaintFactory.in_state(
+        Status.IN_HANDLING,
+        organisation=org,
+        service_unit=unit,
+        handler=handler,
+        received_at=received_on(date(2026, 11, 2)),
+    )
+    assert deadlines_sweep(now=_at(date(2026, 12, 1)))["reminded"] == 1
+    assert DeadlineReminder.objects.get().recipient_id == handler.pk
+    assert list(InboxItem.objects.values_list("user_id", flat=True)) == [handler.pk]
+    assert not Notification.objects.exists()
