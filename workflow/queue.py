@@ -58,11 +58,15 @@ def queue_counts(*, user: Any, today: date) -> dict[str, int]:
         new=Count("id", filter=Q(status=Status.RECEIVED)),
         awaiting_approval=Count("id", filter=Q(status=Status.AWAITING_APPROVAL)),
         overdue=Count("id", filter=Q(overdue=True)),
-        due_soon=Count(
-            "id", filter=Q(due_date__gte=today, due_date__lte=today + timedelta(DUE_SOON_DAYS))
-        ),
+        due_soon=Count("id", filter=due_within(DUE_SOON_DAYS, today=today)),
         extended=Count("id", filter=Q(extended=True)),
     )
+
+
+def due_within(days: int, *, today: date) -> Q:
+    """Due from today up to ``days`` days ahead: not yet late (late cases are "overdue").
+    The quick filter's count and the filter behind it both use this."""
+    return Q(due_date__gte=today, due_date__lte=today + timedelta(days=days))
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 import io
 import re
+from datetime import timedelta
 
 import pypdf
 import pytest
@@ -67,6 +68,27 @@ def test_queue_filters_and_search(client, org, unit, handler):
     assert listed(scope="mine") == set()
     assert listed(due_within="0") == set()
     assert listed(due_within="60") == {fi.reference, sv.reference}
+
+
+def test_due_soon_count_and_list_agree_and_leave_out_late_cases(client, org, unit, handler):
+    """The "due within 7 days" quick filter counts what its link lists: not the late ones."""
+    from complaints import clock
+    from complaints.models import Complaint
+
+    today = clock.helsinki_date(clock.now())
+    soon = ComplaintFactory(organisation=org, service_unit=unit)
+    late = ComplaintFactory(organisation=org, service_unit=unit)
+    Complaint.objects.filter(pk=soon.pk).update(due_date=today + timedelta(days=2))
+    Complaint.objects.filter(pk=late.pk).update(due_date=today - timedelta(days=3), overdue=True)
+    client.force_login(handler)
+    page = client.get(reverse("staff:queue"), {"due_within": "7"}).content.decode()
+    assert soon.reference in page
+    assert late.reference not in page
+    link = re.search(
+        r'href="\?[^"]*due_within=7[^"]*"[^>]*>.*?<span class="count">(\d+)</span>', page, re.S
+    )
+    assert link is not None
+    assert link.group(1) == "1"
 
 
 def test_queue_pages_by_keyset(client, org, unit, handler, monkeypatch):

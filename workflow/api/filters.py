@@ -5,7 +5,6 @@ The staff queue page uses the same filter set, so a bookmarked page and the API 
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import django_filters
@@ -16,6 +15,7 @@ from complaints import clock
 from complaints.choices import Channel, Language, Status
 from complaints.models import Complaint
 from complaints.permissions import handling_filter
+from workflow.queue import due_within
 
 TRUE_VALUES = ("true", "1", "yes")
 FALSE_VALUES = ("false", "0", "no")
@@ -93,8 +93,7 @@ class QueueFilter(django_filters.FilterSet):  # type: ignore[misc]
     ) -> QuerySet[Complaint]:
         if value is None:
             return queryset
-        today = clock.helsinki_date(clock.now())
-        return queryset.filter(due_date__lte=today + timedelta(days=int(value)))
+        return queryset.filter(due_within(int(value), today=clock.helsinki_date(clock.now())))
 
     def search(self, queryset: QuerySet[Complaint], name: str, value: str) -> QuerySet[Complaint]:
         """The reference exactly, or part of the client's or filer's name."""
