@@ -13,7 +13,6 @@ Handlers and approvers who reach the case may do these; anyone else who sees the
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -21,17 +20,12 @@ from django.utils.translation import gettext as _
 from complaints.actors import Actor
 from complaints.choices import EventKind
 from complaints.models import AuthorityRequest, Complaint, Document
-from complaints.permissions import HANDLING_ROLES, role_reaches, roles_of
+from complaints.permissions import can_handle
 from complaints.services import event_record
 from workflow.documents import document_latest, document_new_version
 from workflow.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 
 DIARY_NUMBER_MAX = 60
-
-
-def may_act_for_authority(user: Any, complaint: Complaint) -> bool:
-    """Handlers and approvers who reach the case (the roles that handle it)."""
-    return any(role_reaches(user, role, complaint) for role in roles_of(user) & HANDLING_ROLES)
 
 
 def _locked(complaint_id: int, actor: Actor) -> Complaint:
@@ -41,7 +35,7 @@ def _locked(complaint_id: int, actor: Actor) -> Complaint:
         .select_related("organisation", "service_unit")
         .get(pk=complaint_id)
     )
-    if actor.user is None or not may_act_for_authority(actor.user, complaint):
+    if actor.user is None or not can_handle(actor.user, complaint):
         raise NotPermitted(_("You may not do this on this case."))
     return complaint
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from complaints import clock
 from complaints.actors import Actor
+from complaints.models import AuthorityRequest
 from workflow.authority import authority_request_register, authority_statement_issue
 from workflow.case_forms import AuthorityRequestForm, AuthorityStatementForm
 from workflow.errors import DomainError
@@ -47,6 +48,8 @@ def statement_issue(request: HttpRequest, reference: str, request_id: int) -> Ht
                 actor=Actor.staff(request.user),
                 now=clock.now(),
             )
+        except AuthorityRequest.DoesNotExist:
+            raise Http404 from None  # not a request of this case
         except DomainError as error:
             _failed(request, None, error)
         else:

@@ -323,6 +323,12 @@ def test_the_authoritys_request_is_recorded_and_answered_from_the_case_page(clie
     request.refresh_from_db()
     assert request.answered_at is not None
     assert Document.objects.filter(complaint=case, kind="authority_statement").exists()
+    # A request id that is not this case's: 404, not a server error.
+    unknown = client.post(
+        reverse("staff:authority_statement", args=[case.reference, request.pk + 1000]),
+        {f"authority-{request.pk + 1000}-statement_text": "Asiaa on selvitetty."},
+    )
+    assert unknown.status_code == 404
 
 
 def test_unread_notices_show_in_the_header_until_the_page_is_opened(client, handler):
