@@ -33,10 +33,17 @@ def _data_dir_secret_key() -> str:
     process sharing the data (web, worker, management commands) signs alike. Never in git."""
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        with contextlib.suppress(FileExistsError):
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "w") as handle:
-                handle.write(secrets.token_urlsafe(50))
+        # Written whole under a private name, then linked into place: a process starting at
+        # the same moment finds either no file or the complete key, never an empty one.
+        draft = DATA_DIR / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        try:
+            with contextlib.suppress(FileExistsError):  # another process was first: use its
+                os.link(draft, path)
+        finally:
+            draft.unlink()
     return path.read_text().strip()
 
 
