@@ -45,11 +45,17 @@ def document_generate_task(*, complaint_id: int, kind: str, **kwargs: Any) -> No
 
 @shared_task(name="workflow.documents_generate")  # type: ignore[untyped-decorator]
 def documents_generate_task(*, complaint_ids: list[int], kind: str, **kwargs: Any) -> None:
-    """One letter of ``kind`` for each case: a batch per task, not a task per case."""
+    """One letter of ``kind`` for each case: a batch per task, not a task per case. A case
+    that fails is logged and left to the sweep's re-queue; the others are still made."""
     from workflow.documents import document_generate
 
     for complaint_id in complaint_ids:
-        document_generate(complaint_id=complaint_id, kind=kind, now=clock.now())
+        try:
+            document_generate(complaint_id=complaint_id, kind=kind, now=clock.now())
+        except Exception:
+            logger.exception(
+                "Case %s: the %s letter was not made; left for a later try", complaint_id, kind
+            )
 
 
 def document_generate_on_commit(*, complaint_id: int, kind: str) -> None:

@@ -81,3 +81,28 @@ def test_notices_notes_and_escalations_keep_the_statement_count_fixed(
     assert Notification.objects.count() == 23 * 4
     assert InboxItem.objects.count() == 23 * 3
     assert CaseEvent.objects.filter(kind="escalated_internally").count() == 23
+
+
+def test_one_case_failing_in_a_note_batch_does_not_stop_the_others(db, caplog):
+    """The worker makes internal notes 100 cases per task: one failure is logged, the rest
+    are made, and the failed one is left for the sweep's re-queue."""
+    from unittest import mock
+
+    from complaints.models import Document
+    from tests.factories import ComplaintFactory
+    from workflow import documents
+    from workflow.tasks import documents_generate_task
+
+    first, second = ComplaintFactory(), ComplaintFactory()
+    real = documents.document_generate
+
+    def flaky(*, complaint_id, kind, now):
+        if complaint_id == first.pk:
+            raise RuntimeError("font missing")
+        return real(complaint_id=complaint_id, kind=kind, now=now)
+
+    with mock.patch.object(documents, "document_generate", flaky):
+        documents_generate_task(complaint_ids=[first.pk, second.pk], kind="internal_escalation")
+    made = set(Document.objects.values_list("complaint_id", flat=True))
+    assert made == {second.pk}
+    assert "font missing" in caplog.text
