@@ -98,6 +98,8 @@ def test_staff_who_see_the_case_download_its_files_others_get_404(client, api, o
     api.force_authenticate(handler)
     detail = api.get(f"/api/v1/complaints/{complaint.reference}/").json()
     url = detail["attachments"][0]["url"]
+    # Times in one response are written alike (Helsinki offset, as received_at).
+    assert detail["attachments"][0]["uploaded_at"][-6:] == detail["received_at"][-6:]
     response = api.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF

@@ -298,7 +298,7 @@ class ComplaintDetailSerializer(QueueItemSerializer):
                 "name": attachment.original_name,
                 "content_type": attachment.content_type,
                 "size": attachment.size,
-                "uploaded_at": attachment.uploaded_at,
+                "uploaded_at": _DATETIME.to_representation(attachment.uploaded_at),
                 "url": reverse(
                     "complaint-attachment",
                     kwargs={"reference": complaint.reference, "attachment_id": attachment.pk},
