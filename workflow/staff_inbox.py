@@ -22,5 +22,5 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "staff/inbox.html",
-        {"items": items, "unread_ids": set(unread), "unread_notifications": 0},
+        {"items": items, "unread_ids": set(unread)},
     )
