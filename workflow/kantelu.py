@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+
 from complaints.choices import EventKind, FilerRole, Language
 from complaints.models import AuthorityRequest, CaseEvent, Complaint
 
@@ -64,10 +66,8 @@ def kantelu_language(complaint: Complaint) -> str:
 
 
 def years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
+    """The same day ``years`` earlier (29 February: the 28th)."""
+    return day - relativedelta(years=years)
 
 
 def kantelu_facts(*, complaint: Complaint, on: date) -> Kantelu:

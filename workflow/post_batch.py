@@ -5,15 +5,13 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import QuerySet
 from pypdf import PdfWriter
 
 from complaints.choices import ReplyDelivery
+from complaints.clock import HELSINKI
 from complaints.models import Complaint, Document
-
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
 def post_letters(*, cases: QuerySet[Complaint], day: date) -> QuerySet[Document]:

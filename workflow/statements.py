@@ -7,7 +7,6 @@ tracking code, only the link's hash is stored.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -24,18 +23,12 @@ from complaints.choices import OPEN_STATES, EventKind
 from complaints.clock import helsinki_date
 from complaints.models import Complaint, ServiceUnit, StatementRequest
 from complaints.permissions import can_handle
-from complaints.services import event_record, tracking_code_hash
+from complaints.services import event_record, tracking_code_hash, tracking_code_new
 from notifications.services import notification_queue
 from workflow.attachments import attachment_add
 from workflow.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 
 DEFAULT_ANSWER_DAYS = 14
-
-
-def statement_token_new() -> tuple[str, str]:
-    """A new unguessable link token and the hash that is stored."""
-    token = secrets.token_urlsafe(24)
-    return token, tracking_code_hash(token)
 
 
 def statement_default_due_date(*, complaint: Complaint, today: date) -> date:
@@ -90,7 +83,7 @@ def statement_request(
             ).first()
             if unit is None:
                 raise InvalidInput("unit", _("Choose a unit of this organisation."))
-        token, token_hash = statement_token_new()
+        token, token_hash = tracking_code_new()  # the same kind of unguessable link
         statement = StatementRequest.objects.create(
             complaint=complaint,
             respondent_name=respondent_name.strip()[:200],

@@ -12,11 +12,10 @@ from complaints import clock
 from complaints.actors import Actor
 from complaints.choices import Role, Status
 from complaints.models import Document, ReplyTemplate, StatementRequest
-from complaints.services import access_record
+from complaints.services import access_record, tracking_code_new
 from tests.browser.conftest import SUBMIT, at, click_and_wait
 from tests.browser.test_accessibility import AXE, BLOCKING, OPTIONS, describe
 from tests.factories import ComplaintFactory, staff_user
-from workflow.statements import statement_token_new
 from workflow.tasks import document_generate_task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -102,7 +101,7 @@ def admin(org: Any) -> Any:
 
 
 def statement_for(case: Any, handler: Any) -> str:
-    token, digest = statement_token_new()
+    token, digest = tracking_code_new()
     StatementRequest.objects.create(
         complaint=case,
         respondent_name="Sari Sosiaalityöntekijä",
