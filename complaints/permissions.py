@@ -35,7 +35,10 @@ TRANSITION_ROLES: dict[str, frozenset[str]] = {
     "close": frozenset({Role.HANDLER, Role.APPROVER}),
 }
 HANDLING_ROLES = frozenset({Role.HANDLER, Role.APPROVER})
-CONTENT_ROLES = frozenset({Role.HANDLER, Role.APPROVER, Role.REGISTRY})
+# The staff who work with cases: they register, handle and approve, use the queue, print
+# the letters to post, and see everything the complainant gave.
+CASEWORK_ROLES = frozenset({Role.HANDLER, Role.APPROVER, Role.REGISTRY})
+CONTENT_ROLES = CASEWORK_ROLES
 
 
 def roles_of(user: Any) -> frozenset[str]:

@@ -14,15 +14,13 @@ from complaints import clock
 from complaints.actors import Actor
 from complaints.choices import Role
 from complaints.models import Complaint, Organisation
-from complaints.permissions import memberships_of, roles_in, roles_of
+from complaints.permissions import CASEWORK_ROLES, memberships_of, roles_in, roles_of
 from workflow.api.serializers import SubmissionSerializer, tracking_path
 from workflow.attachments import attachment_add
 from workflow.authority import complaint_kantelu_transferred_back
 from workflow.errors import DomainError
 from workflow.intake import complaint_submit
 from workflow.staff_forms import OmbudsmanFilingForm, RegistrationForm
-
-REGISTERING_ROLES = frozenset({Role.REGISTRY, Role.HANDLER, Role.APPROVER})
 
 
 def _organisations(user: Any, roles: frozenset[str]) -> QuerySet[Organisation]:
@@ -37,7 +35,7 @@ def register(request: HttpRequest) -> HttpResponse:
     """Registry staff register post / in-person / email / phone filings; the ombudsman files
     for a client with consent. Anyone else: 404."""
     roles = roles_of(request.user)
-    if roles & REGISTERING_ROLES:
+    if roles & CASEWORK_ROLES:
         form_class: type[RegistrationForm] = RegistrationForm
         is_staff = True
     elif Role.OMBUDSMAN in roles:
@@ -45,7 +43,7 @@ def register(request: HttpRequest) -> HttpResponse:
     else:
         raise Http404
     organisations = _organisations(
-        request.user, REGISTERING_ROLES if is_staff else frozenset({Role.OMBUDSMAN})
+        request.user, CASEWORK_ROLES if is_staff else frozenset({Role.OMBUDSMAN})
     )
     form = form_class(request.POST or None, request.FILES or None, organisations=organisations)
     if request.method == "POST" and form.is_valid():

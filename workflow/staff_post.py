@@ -10,18 +10,15 @@ from django.shortcuts import render
 
 from complaints import clock
 from complaints.actors import Actor
-from complaints.choices import Role
-from complaints.permissions import roles_of
+from complaints.permissions import CASEWORK_ROLES, roles_of
 from complaints.selectors import complaint_visible_queryset
 from complaints.services import access_record_many
 from workflow.post_batch import post_batch_pdf, post_letters
 
-POST_ROLES = frozenset({Role.REGISTRY, Role.HANDLER, Role.APPROVER})
-
 
 @login_required
 def post(request: HttpRequest) -> HttpResponse:
-    if not roles_of(request.user) & POST_ROLES:
+    if not roles_of(request.user) & CASEWORK_ROLES:
         raise Http404
     now = clock.now()
     try:

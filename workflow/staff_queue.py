@@ -13,20 +13,18 @@ from complaints import clock
 from complaints.actors import Actor
 from complaints.choices import OPEN_STATES, Channel, Language, Role, Status
 from complaints.models import ServiceUnit
-from complaints.permissions import memberships_of, roles_of
+from complaints.permissions import CASEWORK_ROLES, memberships_of, roles_of
 from complaints.selectors import complaint_visible_queryset
 from complaints.services import access_record_many
 from workflow.api.filters import QueueFilter, Scope
 from workflow.queue import DUE_SOON_DAYS, deadline_badges, queue_counts, queue_page
-
-QUEUE_ROLES = frozenset({Role.HANDLER, Role.APPROVER, Role.REGISTRY})
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Where each role starts its day."""
     roles = roles_of(request.user)
-    if roles & QUEUE_ROLES:
+    if roles & CASEWORK_ROLES:
         return redirect("staff:queue")
     if Role.OMBUDSMAN in roles:
         return redirect("staff:assisted")
@@ -72,7 +70,7 @@ def _quick_filters(counts: dict[str, int]) -> list[dict[str, Any]]:
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not roles_of(user) & QUEUE_ROLES:
+    if not roles_of(user) & CASEWORK_ROLES:
         raise Http404
     now = clock.now()
     today = clock.helsinki_date(now)

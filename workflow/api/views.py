@@ -27,9 +27,9 @@ from rest_framework.views import APIView
 
 from complaints import clock
 from complaints.actors import Actor
-from complaints.choices import Role
 from complaints.models import Complaint, Organisation, ServiceUnit
 from complaints.permissions import (
+    CASEWORK_ROLES,
     HANDLING_ROLES,
     can_see_content,
     memberships_of,
@@ -64,7 +64,6 @@ ORDERINGS = {
     "received_at": ("received_at", "id"),
     "-received_at": ("-received_at", "-id"),
 }
-REGISTERING_ROLES = {Role.REGISTRY, Role.HANDLER, Role.APPROVER}
 
 
 class QueuePagination(CursorPagination):
@@ -146,7 +145,7 @@ class ComplaintCollectionView(GenericAPIView[Complaint]):
         body = request.data if isinstance(request.data, dict) else {}
         organisation = _organisation_for_submission(str(body.get("organisation") or ""))
         # Registration fields (channel, day of arrival, ...) only from the organisation's staff.
-        is_staff = bool(roles_in(request.user, organisation.pk) & REGISTERING_ROLES)
+        is_staff = bool(roles_in(request.user, organisation.pk) & CASEWORK_ROLES)
         serializer = SubmissionSerializer(data=request.data, context={"is_staff": is_staff})
         serializer.is_valid(raise_exception=True)
         now = clock.now()

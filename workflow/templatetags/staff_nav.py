@@ -8,22 +8,20 @@ from django import template
 from django.utils.translation import gettext as _
 
 from complaints.choices import Role
-from complaints.permissions import roles_of
+from complaints.permissions import CASEWORK_ROLES, roles_of
 
 register = template.Library()
-
-HANDLING = {Role.HANDLER, Role.APPROVER, Role.REGISTRY}
 
 
 @register.simple_tag
 def staff_links(user: Any) -> list[tuple[str, str]]:
     roles = roles_of(user)
     links = []
-    if roles & HANDLING:
+    if roles & CASEWORK_ROLES:
         links.append(("staff:queue", _("Case queue")))
-    if roles & (HANDLING | {Role.OMBUDSMAN}):
+    if roles & (CASEWORK_ROLES | {Role.OMBUDSMAN}):
         links.append(("staff:register", _("Register a muistutus")))
-    if roles & HANDLING:
+    if roles & CASEWORK_ROLES:
         links.append(("staff:post", _("Letters to post")))
     if Role.OMBUDSMAN in roles:
         links.append(("staff:assisted", _("Cases I assisted")))
