@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.choices import Role
 from complaints.models import Complaint, ServiceUnit
 from workflow.form_fields import MultipleFileField
+from workflow.replies import REPLY_MAX_LENGTH
 
 
 class AcceptForm(forms.Form):
@@ -112,7 +113,7 @@ class ReplyDraftForm(forms.Form):
     text = forms.CharField(
         label=_("Reply text"),
         required=False,
-        max_length=100_000,
+        max_length=REPLY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 18}),
     )
     template = forms.TypedChoiceField(

@@ -23,6 +23,10 @@ from workflow.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
+# About fifteen pages: the same limit for the page, the API and the service.
+REPLY_MAX_LENGTH = 50_000
+
+
 def reply_templates_for(*, complaint: Complaint) -> QuerySet[ReplyTemplate]:
     """The organisation's templates in the case's language."""
     return ReplyTemplate.objects.filter(
@@ -71,7 +75,7 @@ def reply_draft_save(*, complaint_id: int, actor: Actor, now: datetime, text: st
                 _("The reply can be edited only while the case is in handling."),
                 state=complaint.status,
             )
-        if len(text) > 100_000:
+        if len(text) > REPLY_MAX_LENGTH:
             raise InvalidInput("text", _("The reply is too long."))
         if text == complaint.reply_draft:
             return complaint

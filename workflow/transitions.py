@@ -27,6 +27,7 @@ from workflow.calendar import complaint_deadline
 from workflow.deadlines import deadline_basis
 from workflow.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from workflow.notices import status_notice_queue
+from workflow.replies import REPLY_MAX_LENGTH
 from workflow.sweeps import breaches_record_on_exit, late_flags_to_clear
 from workflow.tasks import document_generate_on_commit
 
@@ -234,6 +235,8 @@ def complaint_submit_reply(
     *, complaint_id: int, actor: Actor, now: datetime, text: str
 ) -> Complaint:
     text = _required(text, "text")
+    if len(text) > REPLY_MAX_LENGTH:
+        raise InvalidInput("text", _("The reply is too long."))
 
     def apply(complaint: Complaint) -> dict[str, Any]:
         version = complaint.replies.count() + 1

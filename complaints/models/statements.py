@@ -102,20 +102,10 @@ class AuthorityRequest(models.Model):
 class ReplyTemplate(models.Model):
     """A starting point for a reply, per organisation and language.
 
-    Each part may use the placeholders listed in ``PLACEHOLDERS``; the handler edits the
-    filled-in draft before submitting it.
+    Each part may use ``{placeholders}`` (the list and their values:
+    ``workflow.replies.reply_template_fill``); the handler edits the filled-in draft before
+    submitting it.
     """
-
-    PLACEHOLDERS = (
-        "reference",
-        "received_on",
-        "client_name",
-        "recipient_name",
-        "unit",
-        "organisation",
-        "event_date",
-        "summary",
-    )
 
     organisation = models.ForeignKey(
         "complaints.Organisation", on_delete=models.CASCADE, related_name="reply_templates"

@@ -8,6 +8,7 @@ import pypdf
 import pytest
 from django.urls import reverse
 
+from complaints import clock
 from complaints.choices import Role, Status
 from complaints.models import AccessLogEntry, CaseEvent, Document, ReplyTemplate
 from tests.factories import ComplaintFactory, staff_user
@@ -344,3 +345,35 @@ def test_unread_notices_show_in_the_header_until_the_page_is_opened(client, hand
     assert "KEMI-1 myöhässä" in page
     header = client.get(reverse("staff:queue")).content.decode()
     assert '<span class="count">1<span class="visually-hidden">' not in header
+
+
+def test_one_reply_length_limit_for_the_page_the_api_and_the_service(client, handler, case):
+    from rest_framework.test import APIClient
+
+    from complaints.actors import Actor
+    from workflow.errors import InvalidInput
+    from workflow.replies import REPLY_MAX_LENGTH, reply_draft_save
+    from workflow.transitions import complaint_accept, complaint_submit_reply
+
+    complaint_accept(complaint_id=case.pk, actor=Actor.staff(handler), now=clock.now())
+    too_long = "a" * (REPLY_MAX_LENGTH + 1)
+    client.force_login(handler)
+    page = client.post(
+        reverse("staff:reply", args=[case.reference]), {"action": "save", "text": too_long}
+    )
+    assert page.status_code == 400
+    api = APIClient()
+    api.force_authenticate(handler)
+    url = f"/api/v1/complaints/{case.reference}/transitions/submit_reply/"
+    assert api.post(url, {"text": too_long}, format="json").status_code == 400
+    with pytest.raises(InvalidInput):
+        reply_draft_save(
+            complaint_id=case.pk, actor=Actor.staff(handler), now=clock.now(), text=too_long
+        )
+    with pytest.raises(InvalidInput):
+        complaint_submit_reply(
+            complaint_id=case.pk, actor=Actor.staff(handler), now=clock.now(), text=too_long
+        )
+    reply_draft_save(
+        complaint_id=case.pk, actor=Actor.staff(handler), now=clock.now(), text=too_long[:-1]
+    )

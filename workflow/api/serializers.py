@@ -20,6 +20,7 @@ from complaints.choices import (
 from complaints.models import CaseEvent, Complaint
 from workflow.calendar import complaint_due_date_explanation
 from workflow.intake import Party, Submission
+from workflow.replies import REPLY_MAX_LENGTH
 
 
 class PartySerializer(serializers.Serializer[Party]):
@@ -374,7 +375,7 @@ class ReasonInput(serializers.Serializer[Any]):
 
 
 class ReplyTextInput(serializers.Serializer[Any]):
-    text = serializers.CharField(max_length=50000)
+    text = serializers.CharField(max_length=REPLY_MAX_LENGTH)
 
 
 class CommentInput(serializers.Serializer[Any]):
