@@ -9,12 +9,14 @@ sizes (100,000 and 1,000,000 cases) are measured by ``make bench`` (docs/perform
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -240,6 +242,21 @@ def test_the_unit_queue_shows_what_the_visibility_rules_show(world: dict[str, An
         }
         assert shown == expected
         assert shown
+        # The staff queue page starts from the same cases (its first page, open states).
+        from workflow.queue import PAGE_SIZE
+
+        page = Client()
+        page.force_login(user)
+        html = page.get("/staff/cases/", {"unit": unit.pk}).content.decode()
+        listed = set(re.findall(r'href="/staff/cases/([^"/?]+)/"', html))
+        first_page = [
+            case.reference
+            for case in Complaint.objects.filter(
+                service_unit=unit, status__in=OPEN_STATES
+            ).order_by("due_date", "id")
+            if can_see(user, case)
+        ][:PAGE_SIZE]
+        assert listed == set(first_page)
 
 
 def _make_newly_overdue(world: dict[str, Any], count: int) -> list[int]:

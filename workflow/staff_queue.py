@@ -14,7 +14,7 @@ from complaints.actors import Actor
 from complaints.choices import OPEN_STATES, Channel, Language, Role, Status
 from complaints.models import ServiceUnit
 from complaints.permissions import CASEWORK_ROLES, memberships_of, roles_of
-from complaints.selectors import complaint_visible_queryset
+from complaints.selectors import complaint_queue_queryset
 from complaints.services import access_record_many
 from workflow.api.filters import QueueFilter, Scope
 from workflow.queue import DUE_SOON_DAYS, deadline_badges, queue_counts, queue_page
@@ -75,7 +75,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     today = clock.helsinki_date(now)
     params = _params(request)
-    filterset = QueueFilter(params, queryset=complaint_visible_queryset(user=user), request=request)
+    cases = complaint_queue_queryset(user=user, unit=params.get("unit"))
+    filterset = QueueFilter(params, queryset=cases, request=request)
     valid = filterset.is_valid()
     page = queue_page(
         queryset=filterset.qs if valid else filterset.queryset.none(),
