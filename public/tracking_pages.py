@@ -21,7 +21,7 @@ from public.ratelimits import limit
 from public.tracking import COMPLAINANT_DOCUMENT_KINDS, tracked_complaint_or_404, tracking_view
 from workflow.attachments import attachment_add_for_complainant
 from workflow.calendar import complaint_due_date_explanation
-from workflow.documents import document_ensure
+from workflow.documents import document_ensure, document_latest
 from workflow.downloads import document_download, file_download
 from workflow.errors import DomainError
 from workflow.escalation import complaint_dissatisfied
@@ -149,7 +149,7 @@ def document(request: HttpRequest, code: str, kind: str) -> FileResponse:
             complaint=complaint, kind=Document.Kind.RECEIPT, now=clock.now()
         )
     else:
-        found = complaint.documents.filter(kind=kind).order_by("-version").first()
+        found = document_latest(complaint=complaint, kind=Document.Kind(kind))
     if found is None:
         raise Http404
     return _private(document_download(found, with_version=False))

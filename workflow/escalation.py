@@ -18,7 +18,7 @@ from complaints.actors import Actor
 from complaints.choices import OPEN_STATES, EventKind, Status
 from complaints.models import Complaint, Document
 from complaints.services import event_record
-from workflow.documents import document_ensure, document_latest, document_new_version
+from workflow.documents import document_latest, document_new_version
 from workflow.errors import TransitionNotAllowed
 
 REPLIED_STATES = (Status.REPLIED, Status.CLOSED)
@@ -64,9 +64,7 @@ def complaint_dissatisfied(*, complaint_id: int, actor: Actor, now: datetime) ->
             complaint.dissatisfied_at = complaint.dissatisfied_at or now
             complaint.escalated = True
             complaint.save(update_fields=["dissatisfied_at", "escalated", "updated_at"])
-        if note is None:
-            note = document_ensure(complaint=complaint, kind=Document.Kind.ESCALATION_NOTE, now=now)
-        elif new_note:
+        if note is None or new_note:  # none yet (version 1), or one made before the reply
             note = document_new_version(
                 complaint=complaint, kind=Document.Kind.ESCALATION_NOTE, now=now
             )
