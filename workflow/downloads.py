@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 
 from complaints.models import Document
 
@@ -15,6 +15,15 @@ def file_download(*, file: Any, filename: str, content_type: str) -> FileRespons
     response = FileResponse(
         file.open("rb"), as_attachment=True, filename=filename, content_type=content_type
     )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def pdf_response(content: bytes, *, filename: str, inline: bool = False) -> HttpResponse:
+    """A PDF made for this request (a preview, a print batch), kept by no cache."""
+    response = HttpResponse(content, content_type=PDF)
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
 

@@ -85,7 +85,6 @@ def _page(
         or ReplyDraftForm(initial={"text": complaint.reply_draft}, templates=templates),
         "note_form": bound.get("note") or NoteForm(),
         "statement_form": bound.get("statement") or StatementForm(),
-        "reissue_form": ReissueForm(),
         "authority_form": bound.get("authority") or AuthorityRequestForm(prefix="authority"),
         "authority_requests": [
             (item, AuthorityStatementForm(prefix=f"authority-{item.pk}"))

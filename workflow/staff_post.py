@@ -13,6 +13,7 @@ from complaints.actors import Actor
 from complaints.permissions import CASEWORK_ROLES, roles_of
 from complaints.selectors import complaint_visible_queryset
 from complaints.services import access_record_many
+from workflow.downloads import pdf_response
 from workflow.post_batch import post_batch_pdf, post_letters
 
 
@@ -33,8 +34,7 @@ def post(request: HttpRequest) -> HttpResponse:
             at=now,
             what="staff:post-batch",
         )
-        response = HttpResponse(post_batch_pdf(documents=letters), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="letters-{day.isoformat()}.pdf"'
-        response["Cache-Control"] = "no-store"
-        return response
+        return pdf_response(
+            post_batch_pdf(documents=letters), filename=f"letters-{day.isoformat()}.pdf"
+        )
     return render(request, "staff/post.html", {"day": day, "letters": letters})

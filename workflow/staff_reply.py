@@ -15,17 +15,11 @@ from complaints.permissions import can_handle
 from complaints.services import access_record
 from workflow.case_forms import ReplyDraftForm
 from workflow.documents import letter_preview
+from workflow.downloads import pdf_response
 from workflow.errors import DomainError
 from workflow.replies import reply_draft_save, reply_template_fill, reply_templates_for
 from workflow.staff_case import _back, _failed, _page, case_or_404
 from workflow.transitions import complaint_submit_reply
-
-
-def _pdf(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 @login_required
@@ -47,9 +41,10 @@ def reply(request: HttpRequest, reference: str) -> HttpResponse:
             if not can_handle(request.user, complaint):
                 raise Http404
             access_record(complaint=complaint, actor=actor, at=now, what="staff:reply-preview")
-            return _pdf(
+            return pdf_response(
                 letter_preview(complaint=complaint, text=text, now=now),
-                f"{complaint.reference}-preview.pdf",
+                filename=f"{complaint.reference}-preview.pdf",
+                inline=True,
             )
         reply_draft_save(complaint_id=complaint.pk, actor=actor, now=now, text=text)
         if action == "submit":
@@ -98,7 +93,8 @@ def reply_version_preview(request: HttpRequest, reference: str, version: int) ->
         at=now,
         what=f"staff:reply-preview:{version}",
     )
-    return _pdf(
+    return pdf_response(
         letter_preview(complaint=complaint, text=submitted.text, now=now),
-        f"{complaint.reference}-reply-v{version}-preview.pdf",
+        filename=f"{complaint.reference}-reply-v{version}-preview.pdf",
+        inline=True,
     )
