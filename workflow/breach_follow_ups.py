@@ -20,8 +20,6 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from complaints.actors import Actor
@@ -29,7 +27,13 @@ from complaints.choices import BreachTier, EventKind
 from complaints.models import CaseEvent, Complaint
 from notifications.inbox import InboxEntry, inbox_add_many
 from notifications.services import Message, notifications_queue_many
-from workflow.notices import day, inbox_entry, notice_recipient, render_message, staff_case_url
+from workflow.notices import (
+    day,
+    notice_recipient,
+    render_message,
+    staff_case_url,
+    staff_notice,
+)
 from workflow.tasks import internal_escalations_generate_on_commit
 
 logger = logging.getLogger(__name__)
@@ -87,34 +91,22 @@ def _staff(
         "due": day(row["due_date"]),
         "url": staff_case_url(row["reference"]),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject_text = str(subject) % per_case
     seen: set[int] = set()
     for user_id, email in people:
         if user_id is None or user_id in seen:
             continue
         seen.add(user_id)
-        key = f"complaint:{row['id']}:{tier}:staff:{user_id}"
-        if email:
-            messages.append(
-                render_message(
-                    template=template,
-                    subject=subject,
-                    context={},
-                    per_case=per_case,
-                    language=settings.LANGUAGE_CODE,
-                    recipient=email,
-                    dedupe_key=key,
-                )
-            )
-        entries.append(
-            inbox_entry(
-                user_id=user_id,
-                subject=subject_text,
-                reference=row["reference"],
-                dedupe_key=key,
-            )
+        message, entry = staff_notice(
+            user_id=user_id,
+            email=email,
+            template=template,
+            subject=subject,
+            per_case=per_case,
+            dedupe_key=f"complaint:{row['id']}:{tier}:staff:{user_id}",
         )
+        if message is not None:
+            messages.append(message)
+        entries.append(entry)
     return messages, entries
 
 

@@ -125,6 +125,41 @@ def inbox_entry(*, user_id: int, subject: str, reference: str, dedupe_key: str) 
     )
 
 
+def staff_notice(
+    *,
+    user_id: int,
+    email: str,
+    template: str,
+    subject: Promise,
+    per_case: Mapping[str, str],
+    dedupe_key: str,
+) -> tuple[Message | None, InboxEntry]:
+    """What a timer tells one staff member about one case: an email (when they have an
+    address) and an inbox item with the same subject, in the staff's language.
+    ``per_case`` holds at least ``reference``."""
+    language = settings.LANGUAGE_CODE
+    message = None
+    if email:
+        message = render_message(
+            template=template,
+            subject=subject,
+            context={},
+            per_case=per_case,
+            language=language,
+            recipient=email,
+            dedupe_key=dedupe_key,
+        )
+    if message is not None:
+        text = message.subject  # the same subject, translated once
+    else:
+        with translation.override(language):
+            text = str(subject) % per_case
+    entry = inbox_entry(
+        user_id=user_id, subject=text, reference=per_case["reference"], dedupe_key=dedupe_key
+    )
+    return message, entry
+
+
 def receipt_notice_queue(*, complaint: Complaint, tracking_url: str, now: datetime) -> None:
     """'We received your muistutus' with the reference and the private link, once per case."""
     recipient = complainant_email(complaint)

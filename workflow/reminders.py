@@ -8,7 +8,6 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import OPEN_STATES
@@ -16,7 +15,7 @@ from complaints.clock import helsinki_date
 from complaints.models import Complaint, DeadlineReminder
 from notifications.inbox import inbox_add_many
 from notifications.services import notifications_queue_many
-from workflow.notices import day, inbox_entry, render_message, staff_case_url
+from workflow.notices import day, staff_case_url, staff_notice
 
 SUBJECT = _("Reminder: muistutus %(reference)s is due on %(due)s")
 FIELDS = (
@@ -105,24 +104,16 @@ def _notify(rows: list[dict[str, Any]], *, days: int, now: datetime) -> None:
             "url": staff_case_url(row["reference"]),
         }
         key = f"complaint:{row['id']}:reminder:{row['due_date']}:{days}"
-        if recipient:
-            messages.append(
-                render_message(
-                    template="reminder",
-                    subject=SUBJECT,
-                    context={},
-                    per_case=per_case,
-                    language=settings.LANGUAGE_CODE,
-                    recipient=recipient,
-                    dedupe_key=key,
-                )
-            )
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = str(SUBJECT) % per_case
-        entries.append(
-            inbox_entry(
-                user_id=user_id, subject=subject, reference=row["reference"], dedupe_key=key
-            )
+        message, entry = staff_notice(
+            user_id=user_id,
+            email=recipient,
+            template="reminder",
+            subject=SUBJECT,
+            per_case=per_case,
+            dedupe_key=key,
         )
+        if message is not None:
+            messages.append(message)
+        entries.append(entry)
     notifications_queue_many(messages=messages, now=now)
     inbox_add_many(entries=entries, now=now)

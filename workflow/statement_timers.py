@@ -18,7 +18,6 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import QuerySet
-from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -28,7 +27,7 @@ from complaints.clock import helsinki_date
 from complaints.models import AuthorityRequest, CaseEvent, StatementRequest
 from notifications.inbox import InboxEntry, inbox_add_many
 from notifications.services import Message, notifications_queue_many
-from workflow.notices import day, inbox_entry, render_message, staff_case_url
+from workflow.notices import day, staff_case_url, staff_notice
 
 BATCH = 5000
 
@@ -164,7 +163,6 @@ def _notices(
     which = "reminder" if reminding else "overdue"
     template = f"{timer.name}_{which}_staff"
     subject = timer.reminder_subject if reminding else timer.overdue_subject
-    language = settings.LANGUAGE_CODE
     messages: list[Message] = []
     entries: list[InboxEntry] = []
     for row in rows:
@@ -181,21 +179,15 @@ def _notices(
             "url": staff_case_url(reference),
         }
         key = f"{timer.name}:{row['id']}:{which}"
-        if email:
-            messages.append(
-                render_message(
-                    template=template,
-                    subject=subject,
-                    context={},
-                    per_case=per_case,
-                    language=language,
-                    recipient=email,
-                    dedupe_key=key,
-                )
-            )
-        with translation.override(language):
-            text = str(subject) % per_case
-        entries.append(
-            inbox_entry(user_id=user_id, subject=text, reference=reference, dedupe_key=key)
+        message, entry = staff_notice(
+            user_id=user_id,
+            email=email,
+            template=template,
+            subject=subject,
+            per_case=per_case,
+            dedupe_key=key,
         )
+        if message is not None:
+            messages.append(message)
+        entries.append(entry)
     return messages, entries
