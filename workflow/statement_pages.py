@@ -20,14 +20,18 @@ from workflow.statements import statement_answer, statement_get_by_token
 View = Callable[..., Any]
 
 
-_limited = cast(
-    Callable[[View], View],
-    ratelimit(key="public.ratelimits.client_ip", rate=settings.RATE_LIMIT_TRACK, block=True),
-)
+def _limited(rate: str, method: str) -> Callable[[View], View]:
+    """Per client address, as the public pages (public.ratelimits.limit, which this layer
+    cannot import): reading at the tracking rate, answering (with files) at the filing rate."""
+    return cast(
+        Callable[[View], View],
+        ratelimit(key="public.ratelimits.client_ip", rate=rate, method=method, block=True),
+    )
 
 
 @never_cache
-@_limited
+@_limited(settings.RATE_LIMIT_TRACK, "GET")
+@_limited(settings.RATE_LIMIT_SUBMIT, "POST")
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     statement = statement_get_by_token(token=token)
     if statement is None:
@@ -68,5 +72,5 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         status=400 if request.method == "POST" and form.errors else 200,
     )
     response["Referrer-Policy"] = "same-origin"  # a form posted with Origin: null fails CSRF
-    response["X-Robots-Tag"] = "noindex"
+    response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -131,3 +131,18 @@ def test_statements_through_the_api(api, handler, case, org):
     assert api.get(url).status_code == 404
     assert api.post(url, {"respondent_email": "a@b.fi", "question": "?"}).status_code == 404
     assert len(mail.outbox) == 0  # delivery is the worker's job, after commit
+
+
+def test_answers_are_limited_at_the_filing_rate_and_the_page_is_kept_private(client, handler, case):
+    """Posting (with files) is limited like filing (20/h per address), reading like tracking;
+    the page is neither indexed nor followed."""
+    client.force_login(handler)
+    _request(client, case)
+    link = _link(Notification.objects.get())
+    client.logout()
+    page = client.get(link)
+    assert page["X-Robots-Tag"] == "noindex, nofollow"
+    statuses = [client.post(link, {"answer": ""}).status_code for _ in range(20)]
+    assert 429 not in statuses
+    assert client.post(link, {"answer": ""}).status_code == 429
+    assert client.get(link).status_code == 200  # reading has its own, larger budget
