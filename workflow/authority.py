@@ -12,6 +12,7 @@ Handlers and approvers who reach the case may do these; anyone else who sees the
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from datetime import date, datetime
 
 from django.db import transaction
@@ -160,16 +161,33 @@ def authority_statement_issue(
     return request, document
 
 
+def authority_statement_documents(*, complaint_id: int) -> dict[int, Document]:
+    """Each answered request's statement letter (its newest version), by request id.
+
+    A statement letter is rendered from the request answered last, when first issued and
+    when reissued alike (``authority_request_answered_last``). So every version made from
+    one request's answer until the next request's answer is that request's letter. Two
+    queries, however many requests the case has.
+    """
+    answered = list(
+        AuthorityRequest.objects.filter(complaint_id=complaint_id, answered_at__isnull=False)
+        .order_by("answered_at", "id")
+        .values_list("pk", "answered_at")
+    )
+    times = [answered_at for _pk, answered_at in answered if answered_at is not None]
+    letters: dict[int, Document] = {}
+    for document in Document.objects.filter(
+        complaint_id=complaint_id, kind=Document.Kind.AUTHORITY_STATEMENT
+    ).order_by("version"):
+        position = bisect_right(times, document.created_at)
+        if position:
+            letters[answered[position - 1][0]] = document
+    return letters
+
+
 def authority_statement_document(*, request: AuthorityRequest) -> Document | None:
-    """The statement letter issued for ``request`` (made at the moment it was answered)."""
+    """The statement letter issued for ``request``, as last reissued; ``None`` before the
+    request is answered."""
     if request.answered_at is None:
         return None
-    return (
-        Document.objects.filter(
-            complaint_id=request.complaint_id,
-            kind=Document.Kind.AUTHORITY_STATEMENT,
-            created_at=request.answered_at,
-        )
-        .order_by("-version")
-        .first()
-    )
+    return authority_statement_documents(complaint_id=request.complaint_id).get(request.pk)

@@ -19,6 +19,7 @@ from complaints.choices import EventKind, Role, Status
 from complaints.models import AuthorityRequest, CaseEvent, Document
 from tests.factories import ComplaintFactory, ServiceUnitFactory, staff_user
 from workflow.authority import complaint_kantelu_transferred_back
+from workflow.documents import document_reissue
 from workflow.errors import InvalidInput
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -147,6 +148,34 @@ def test_a_second_request_gets_its_own_statement_version(case, handler):
     listed = {item["diary_number"]: item for item in client.get(requests_url(case)).json()}
     assert listed["LVV/777/2026"]["statement_document_version"] == 1
     assert listed["LVV/778/2026"]["statement_document_version"] == 2
+
+
+def test_a_corrected_statement_letter_is_the_one_served_and_listed(case, handler):
+    client = as_user(handler)
+    first = client.post(requests_url(case), BODY, format="json").json()
+    second = client.post(
+        requests_url(case), {**BODY, "diary_number": "LVV/778/2026"}, format="json"
+    ).json()
+    client.post(statement_url(case, first["id"]), {"statement_text": "Yksi"}, format="json")
+    later = datetime(2026, 11, 21, 10, tzinfo=HELSINKI)
+    with time_machine.travel(later, tick=False):
+        client.post(statement_url(case, second["id"]), {"statement_text": "Kaksi"}, format="json")
+    with time_machine.travel(later.replace(hour=14), tick=False):
+        corrected = document_reissue(
+            complaint=case,
+            kind=Document.Kind.AUTHORITY_STATEMENT,
+            actor=Actor.staff(handler),
+            now=later.replace(hour=14),
+            reason="Diary number corrected.",
+        )
+    assert corrected.version == 3
+
+    listed = {item["diary_number"]: item for item in client.get(requests_url(case)).json()}
+    assert listed["LVV/777/2026"]["statement_document_version"] == 1
+    assert listed["LVV/778/2026"]["statement_document_version"] == 3
+    served = client.get(statement_url(case, second["id"]))
+    with corrected.file.open("rb") as handle:
+        assert b"".join(served.streaming_content) == handle.read()
 
 
 def test_a_statement_for_an_unknown_or_unanswered_request_is_404(case, handler):

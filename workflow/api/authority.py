@@ -24,6 +24,7 @@ from complaints.models import AuthorityRequest
 from workflow.authority import (
     authority_request_register,
     authority_statement_document,
+    authority_statement_documents,
     authority_statement_issue,
 )
 from workflow.case_access import case_read_or_404
@@ -64,7 +65,11 @@ class AuthorityRequestSerializer(serializers.ModelSerializer[AuthorityRequest]):
         read_only_fields = fields
 
     def get_statement_document_version(self, request: AuthorityRequest) -> int | None:
-        document = authority_statement_document(request=request)
+        letters = self.context.get("statement_letters")
+        if letters is not None:
+            document = letters.get(request.pk)
+        else:
+            document = authority_statement_document(request=request)
         return document.version if document else None
 
 
@@ -75,7 +80,12 @@ class AuthorityRequestListView(APIView):
             user=request.user, reference=reference, what="api:authority-requests"
         )
         requests = complaint.authority_requests.select_related("created_by")
-        return Response(AuthorityRequestSerializer(requests, many=True).data)
+        letters = authority_statement_documents(complaint_id=complaint.pk)
+        return Response(
+            AuthorityRequestSerializer(
+                requests, many=True, context={"statement_letters": letters}
+            ).data
+        )
 
     @extend_schema(
         request=AuthorityRequestInputSerializer,
