@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import DateTimeField, Exists, F, OuterRef, QuerySet, Value
+from django.db.models import DateTimeField, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import JSONObject
 from django.utils.dateparse import parse_datetime
 
@@ -25,11 +25,20 @@ from complaints.models import CaseEvent, Complaint, DeadlineBreach, Document
 from workflow.breach_follow_ups import breaches_follow_up
 from workflow.reminders import reminders_send
 from workflow.statement_timers import statements_sweep
-from workflow.tasks import internal_escalations_enqueue
+from workflow.tasks import documents_enqueue
 
 SWEEP_BATCH = 5000
 REQUEUE_AFTER = timedelta(hours=1)
 REQUEUE_WINDOW = timedelta(days=2)
+# The letters a transition has the worker make after its commit (``document_generate_on_commit``
+# in workflow/transitions.py), by the event the transition records. A letter of
+# ``REPORT_BACK`` is made only for a kantelu the authority transferred back.
+LETTERS_OF_EVENTS = (
+    (EventKind.TRANSFERRED, Document.Kind.TRANSFER_NOTICE),
+    (EventKind.EXTENDED, Document.Kind.EXTENSION_NOTICE),
+    (EventKind.REPLY_APPROVED, Document.Kind.REPLY),
+    (EventKind.REPLY_APPROVED, Document.Kind.REPORT_BACK),
+)
 
 
 def moment_parse(value: str) -> datetime:
@@ -169,6 +178,7 @@ def deadlines_sweep(*, now: datetime, dry_run: bool = False) -> dict[str, object
     }
     result.update(statements_sweep(now=now, dry_run=dry_run))
     result["escalation_notes_requeued"] = escalation_notes_requeue(now=now, dry_run=dry_run)
+    result["letters_requeued"] = letters_requeue(now=now, dry_run=dry_run)
     return result
 
 
@@ -193,5 +203,55 @@ def escalation_notes_requeue(*, now: datetime, dry_run: bool = False) -> int:
     )
     ids = list(missing[:SWEEP_BATCH])
     if ids and not dry_run:
-        internal_escalations_enqueue(complaint_ids=ids)
+        documents_enqueue(complaint_ids=ids, kind=Document.Kind.INTERNAL_ESCALATION)
     return len(ids)
+
+
+def letters_requeue(*, now: datetime, dry_run: bool = False) -> int:
+    """Queue again the letters of transitions (reply, extension, transfer, report back)
+    still missing an hour after the transition: the broker was down at its commit, or a
+    worker lost the task. Without this a lost reply letter would never reach the
+    complainant's tracking page or the day's letters to post.
+
+    One query over two days of those events (the partial index ``event_letter_idx`` holds
+    just them): the events missing a letter, with which letters exist. Generation is
+    idempotent, so a letter queued twice is made once."""
+    made = {
+        _made(kind): Exists(
+            Document.objects.filter(complaint_id=OuterRef("complaint_id"), kind=kind)
+        )
+        for _event_kind, kind in LETTERS_OF_EVENTS
+    }
+    missing_any = Q()
+    for event_kind, kind in LETTERS_OF_EVENTS:
+        missing_any |= Q(kind=event_kind, **{_made(kind): False}) & _wants(kind)
+    rows = (
+        CaseEvent.objects.filter(
+            kind__in={event_kind for event_kind, _kind in LETTERS_OF_EVENTS},
+            at__gte=now - REQUEUE_WINDOW,
+            at__lte=now - REQUEUE_AFTER,
+        )
+        .annotate(diary_number=F("complaint__authority_diary_number"), **made)
+        .filter(missing_any)
+        .order_by()
+        .values("complaint_id", "kind", "diary_number", *made)
+    )
+    missing: dict[Document.Kind, set[int]] = {}
+    for row in rows:
+        for event_kind, kind in LETTERS_OF_EVENTS:
+            wanted = kind != Document.Kind.REPORT_BACK or row["diary_number"]
+            if row["kind"] == event_kind and wanted and not row[_made(kind)]:
+                missing.setdefault(kind, set()).add(row["complaint_id"])
+    if not dry_run:
+        for kind, ids in missing.items():
+            documents_enqueue(complaint_ids=sorted(ids), kind=kind)
+    return sum(len(ids) for ids in missing.values())
+
+
+def _made(kind: Document.Kind) -> str:
+    return f"made_{kind.value}"
+
+
+def _wants(kind: Document.Kind) -> Q:
+    """A report back only for a kantelu the authority transferred back (a diary number)."""
+    return ~Q(diary_number="") if kind == Document.Kind.REPORT_BACK else Q()

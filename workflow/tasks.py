@@ -18,7 +18,7 @@ from complaints import clock
 from complaints.models import Document
 
 logger = logging.getLogger(__name__)
-NOTES_PER_TASK = 100
+LETTERS_PER_TASK = 100
 
 
 @shared_task(name="workflow.deadlines_sweep")  # type: ignore[untyped-decorator]
@@ -66,27 +66,29 @@ def document_generate_on_commit(*, complaint_id: int, kind: str) -> None:
 
 
 def internal_escalations_generate_on_commit(*, complaint_ids: Sequence[int]) -> None:
-    """After the sweep's batch commits, one generation task per newly overdue case."""
+    """After the sweep's batch commits, the newly overdue cases' internal escalation notes."""
     ids = list(complaint_ids)
     if ids:
-        transaction.on_commit(lambda: internal_escalations_enqueue(complaint_ids=ids), robust=True)
+        transaction.on_commit(
+            lambda: documents_enqueue(complaint_ids=ids, kind=Document.Kind.INTERNAL_ESCALATION),
+            robust=True,
+        )
 
 
-def internal_escalations_enqueue(*, complaint_ids: Sequence[int]) -> int:
-    """Send generation tasks to the broker, ``NOTES_PER_TASK`` cases each (10,000 newly
+def documents_enqueue(*, complaint_ids: Sequence[int], kind: Document.Kind) -> int:
+    """Send generation tasks to the broker, ``LETTERS_PER_TASK`` cases each (10,000 newly
     overdue cases make 100 messages, not 10,000); never raises for a broker that is down
-    (the sweep re-queues notes still missing an hour later). Returns how many were sent."""
+    (the sweep re-queues letters still missing an hour later). Returns how many were sent."""
     ids = list(complaint_ids)
-    for start in range(0, len(ids), NOTES_PER_TASK):
-        chunk = ids[start : start + NOTES_PER_TASK]
+    for start in range(0, len(ids), LETTERS_PER_TASK):
+        chunk = ids[start : start + LETTERS_PER_TASK]
         try:
-            documents_generate_task.delay(
-                complaint_ids=chunk, kind=Document.Kind.INTERNAL_ESCALATION.value
-            )
+            documents_generate_task.delay(complaint_ids=chunk, kind=kind.value)
         except (OperationalError, OSError) as exc:
             logger.warning(
-                "Broker unavailable; %d internal escalation note(s) left for a later sweep (%r)",
+                "Broker unavailable; %d %s letter(s) left for a later sweep (%r)",
                 len(ids) - start,
+                kind.value,
                 exc,
             )
             return start

@@ -44,7 +44,18 @@ class CaseEvent(AppendOnly):
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
         ordering = ["at", "id"]
-        indexes = [models.Index(fields=["complaint", "at"], name="event_case_idx")]
+        indexes = [
+            models.Index(fields=["complaint", "at"], name="event_case_idx"),
+            # The sweep's look-back for letters still missing after a transition
+            # (workflow/sweeps.py, letters_requeue): a few rows per case, not every event.
+            models.Index(
+                fields=["at"],
+                name="event_letter_idx",
+                condition=models.Q(
+                    kind__in=[EventKind.TRANSFERRED, EventKind.EXTENDED, EventKind.REPLY_APPROVED]
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

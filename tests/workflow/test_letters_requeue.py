@@ -1,0 +1,135 @@
+"""A letter whose generation task was lost (the broker was down at the transition's commit)
+is queued again by the sweep an hour later, once made never again."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+from unittest import mock
+
+from complaints.actors import Actor
+from complaints.choices import Status
+from complaints.models import Complaint, Document
+from tests.workflow.timeline import at, case, frozen, people
+from workflow.documents import document_generate
+from workflow.sweeps import deadlines_sweep
+from workflow.tasks import documents_generate_task
+from workflow.transitions import (
+    complaint_approve_reply,
+    complaint_extend,
+    complaint_submit_reply,
+    complaint_transfer,
+)
+
+DAY = date(2026, 11, 20)
+DONE = at(DAY, 9)
+
+
+def _sweep(moment: Any) -> tuple[int, dict[str, list[int]]]:
+    """The sweep's ``letters_requeued`` and the letters it queued, by kind."""
+    with mock.patch.object(documents_generate_task, "delay") as delay:
+        result = deadlines_sweep(now=moment)
+    queued: dict[str, list[int]] = {}
+    for call in delay.call_args_list:
+        queued.setdefault(call.kwargs["kind"], []).extend(call.kwargs["complaint_ids"])
+    return int(result["letters_requeued"]), queued
+
+
+def _lost(capture: Any, transition: Any) -> None:
+    """Run ``transition`` at DONE and drop what it queued after its commit (a broker down)."""
+    with frozen(DONE), capture(execute=False):
+        transition()
+
+
+def test_lost_letters_of_each_transition_are_queued_again_after_an_hour(
+    org: Any, unit: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    capture = django_capture_on_commit_callbacks
+    staff = people(org, unit)
+    handler, official = Actor.staff(staff["handler"]), Actor.staff(staff["official"])
+    received = date(2026, 11, 2)
+    extended = case(org, unit, day=received)
+    transferred = case(org, unit, day=received)
+    replied = case(org, unit, day=received, authority_diary_number="LVV/1/2026")
+    _lost(
+        capture,
+        lambda: complaint_extend(
+            complaint_id=extended.pk, actor=handler, now=DONE, reason="Laajempi selvitys."
+        ),
+    )
+    _lost(
+        capture,
+        lambda: complaint_transfer(
+            complaint_id=transferred.pk, actor=handler, now=DONE, target="HUS", reason="Ei meidän."
+        ),
+    )
+    _lost(
+        capture,
+        lambda: complaint_submit_reply(
+            complaint_id=replied.pk, actor=handler, now=DONE, text="Vastaus."
+        ),
+    )
+    _lost(
+        capture, lambda: complaint_approve_reply(complaint_id=replied.pk, actor=official, now=DONE)
+    )
+    assert Complaint.objects.get(pk=replied.pk).status == Status.REPLIED
+    assert not Document.objects.exists()
+
+    # Within the hour the task may still be on its way: nothing is queued twice.
+    assert _sweep(DONE + timedelta(minutes=59)) == (0, {})
+
+    count, queued = _sweep(DONE + timedelta(hours=1, minutes=5))
+    assert queued == {
+        "extension_notice": [extended.pk],
+        "transfer_notice": [transferred.pk],
+        "reply": [replied.pk],
+        "report_back": [replied.pk],
+    }
+    assert count == 4
+
+    # The worker makes them; the next sweep finds nothing missing.
+    for kind, ids in queued.items():
+        for complaint_id in ids:
+            document_generate(complaint_id=complaint_id, kind=kind, now=DONE + timedelta(hours=2))
+    assert _sweep(DONE + timedelta(hours=3)) == (0, {})
+
+
+def test_a_reply_without_a_diary_number_has_no_report_back_and_old_events_are_left(
+    org: Any, unit: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    capture = django_capture_on_commit_callbacks
+    staff = people(org, unit)
+    replied = case(org, unit, day=date(2026, 11, 2))
+    _lost(
+        capture,
+        lambda: complaint_submit_reply(
+            complaint_id=replied.pk, actor=Actor.staff(staff["handler"]), now=DONE, text="Vastaus."
+        ),
+    )
+    _lost(
+        capture,
+        lambda: complaint_approve_reply(
+            complaint_id=replied.pk, actor=Actor.staff(staff["official"]), now=DONE
+        ),
+    )
+
+    assert _sweep(DONE + timedelta(hours=2)) == (1, {"reply": [replied.pk]})
+    # Past the two-day look-back the sweep no longer looks (docs/timers.md).
+    assert _sweep(DONE + timedelta(days=2, hours=1)) == (0, {})
+
+
+def test_a_dry_run_counts_without_queuing(
+    org: Any, unit: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    staff = people(org, unit)
+    extended = case(org, unit, day=date(2026, 11, 2))
+    _lost(
+        django_capture_on_commit_callbacks,
+        lambda: complaint_extend(
+            complaint_id=extended.pk, actor=Actor.staff(staff["handler"]), now=DONE, reason="Syy."
+        ),
+    )
+    with mock.patch.object(documents_generate_task, "delay") as delay:
+        result = deadlines_sweep(now=DONE + timedelta(hours=2), dry_run=True)
+    assert result["letters_requeued"] == 1
+    delay.assert_not_called()
