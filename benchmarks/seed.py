@@ -271,7 +271,8 @@ def _copy_cases(n: int, organisations, units, handlers) -> None:  # type: ignore
 
 
 def _derived_rows() -> None:
-    """Events (2-4 per case), documents (receipt for most, reply for closed) on the server."""
+    """Events (2-5 per case), documents (receipt for most, reply for closed, the extension
+    and transfer notices) on the server."""
     sql = [
         """INSERT INTO complaints_caseevent (at, kind, actor_label, public, from_state, to_state,
                data, complaint_id)
@@ -301,6 +302,33 @@ def _derived_rows() -> None:
            SELECT 'reply', 1, language, 'documents/bench-reply.pdf', md5(reference) ||
                md5(id::text), 48000, closed_at, id
            FROM complaints_complaint WHERE status = 'closed'""",
+        # The transitions that have the worker make a letter, each with its letter (the
+        # sweep looks for letters still missing after these events).
+        """INSERT INTO complaints_caseevent (at, kind, actor_label, public, from_state, to_state,
+               data, complaint_id)
+           SELECT replied_at, 'reply_approved', 'Hyväksyjä', true, 'awaiting_approval',
+               'replied', '{}'::jsonb, id
+           FROM complaints_complaint WHERE replied_at IS NOT NULL""",
+        """INSERT INTO complaints_caseevent (at, kind, actor_label, public, from_state, to_state,
+               data, complaint_id)
+           SELECT received_at + interval '20 days', 'extended', 'Käsittelijä', true,
+               'in_handling', 'in_handling', '{}'::jsonb, id
+           FROM complaints_complaint WHERE extended AND status <> 'received'""",
+        """INSERT INTO complaints_document (kind, version, language, file, sha256, size,
+               created_at, complaint_id)
+           SELECT 'extension_notice', 1, language, 'documents/bench-extension.pdf',
+               md5(reference) || md5('extension'), 26000, received_at + interval '20 days', id
+           FROM complaints_complaint WHERE extended AND status <> 'received'""",
+        """INSERT INTO complaints_caseevent (at, kind, actor_label, public, from_state, to_state,
+               data, complaint_id)
+           SELECT received_at + interval '3 days', 'transferred', 'Käsittelijä', true,
+               'received', 'transferred', '{}'::jsonb, id
+           FROM complaints_complaint WHERE status = 'transferred'""",
+        """INSERT INTO complaints_document (kind, version, language, file, sha256, size,
+               created_at, complaint_id)
+           SELECT 'transfer_notice', 1, language, 'documents/bench-transfer.pdf',
+               md5(reference) || md5('transfer'), 26000, received_at + interval '3 days', id
+           FROM complaints_complaint WHERE status = 'transferred'""",
     ]
     with connection.cursor() as cursor:
         for statement in sql:
@@ -322,6 +350,8 @@ def _derived_rows() -> None:
                FROM complaints_deadlinebreach WHERE tier = 'overdue'"""
         )
         cursor.execute("VACUUM (ANALYZE)")
+        # Write the seed's dirty pages out now, not in a checkpoint during the measurements.
+        cursor.execute("CHECKPOINT")
 
 
 def main() -> None:
