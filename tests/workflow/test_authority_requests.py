@@ -133,46 +133,50 @@ def test_the_statement_is_issued_once_as_a_letter_in_the_case_language(case, app
     assert b"".join(download.streaming_content).startswith(b"%PDF")
 
 
-def test_a_second_request_gets_its_own_statement_version(case, handler):
-    client = as_user(handler)
+SECOND_ANSWERED = datetime(2026, 11, 21, 10, tzinfo=HELSINKI)
+
+
+def _two_requests_answered(client: APIClient, case: Any) -> tuple[Any, Any]:
+    """LVV/777 answered at NOW, LVV/778 a day later; returns the second answer's response."""
     first = client.post(requests_url(case), BODY, format="json").json()
     second = client.post(
         requests_url(case), {**BODY, "diary_number": "LVV/778/2026"}, format="json"
     ).json()
     client.post(statement_url(case, first["id"]), {"statement_text": "Yksi"}, format="json")
-    with time_machine.travel(datetime(2026, 11, 21, 10, tzinfo=HELSINKI), tick=False):
-        result = client.post(
+    with time_machine.travel(SECOND_ANSWERED, tick=False):
+        answered = client.post(
             statement_url(case, second["id"]), {"statement_text": "Kaksi"}, format="json"
         )
-    assert result.json()["statement_document_version"] == 2
-    listed = {item["diary_number"]: item for item in client.get(requests_url(case)).json()}
-    assert listed["LVV/777/2026"]["statement_document_version"] == 1
-    assert listed["LVV/778/2026"]["statement_document_version"] == 2
+    return second, answered
+
+
+def _versions_listed(client: APIClient, case: Any) -> dict[str, int]:
+    listed = client.get(requests_url(case)).json()
+    return {item["diary_number"]: item["statement_document_version"] for item in listed}
+
+
+def test_a_second_request_gets_its_own_statement_version(case, handler):
+    client = as_user(handler)
+    _second, answered = _two_requests_answered(client, case)
+    assert answered.json()["statement_document_version"] == 2
+    assert _versions_listed(client, case) == {"LVV/777/2026": 1, "LVV/778/2026": 2}
 
 
 def test_a_corrected_statement_letter_is_the_one_served_and_listed(case, handler):
     client = as_user(handler)
-    first = client.post(requests_url(case), BODY, format="json").json()
-    second = client.post(
-        requests_url(case), {**BODY, "diary_number": "LVV/778/2026"}, format="json"
-    ).json()
-    client.post(statement_url(case, first["id"]), {"statement_text": "Yksi"}, format="json")
-    later = datetime(2026, 11, 21, 10, tzinfo=HELSINKI)
-    with time_machine.travel(later, tick=False):
-        client.post(statement_url(case, second["id"]), {"statement_text": "Kaksi"}, format="json")
-    with time_machine.travel(later.replace(hour=14), tick=False):
+    second, _answered = _two_requests_answered(client, case)
+    corrected_at = SECOND_ANSWERED.replace(hour=14)
+    with time_machine.travel(corrected_at, tick=False):
         corrected = document_reissue(
             complaint=case,
             kind=Document.Kind.AUTHORITY_STATEMENT,
             actor=Actor.staff(handler),
-            now=later.replace(hour=14),
+            now=corrected_at,
             reason="Diary number corrected.",
         )
     assert corrected.version == 3
 
-    listed = {item["diary_number"]: item for item in client.get(requests_url(case)).json()}
-    assert listed["LVV/777/2026"]["statement_document_version"] == 1
-    assert listed["LVV/778/2026"]["statement_document_version"] == 3
+    assert _versions_listed(client, case) == {"LVV/777/2026": 1, "LVV/778/2026": 3}
     served = client.get(statement_url(case, second["id"]))
     with corrected.file.open("rb") as handle:
         assert b"".join(served.streaming_content) == handle.read()
