@@ -308,3 +308,6 @@ LOGGING = {
 # Delivery attempts of one email before its outbox row is marked failed (back-off 1, 2, 4, …
 # minutes between them, at most 60).
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=8)
+# Days a finished email keeps its recipient, subject and error text; then the daily retention
+# run blanks them and only the row (status, times, deduplication key) stays.
+NOTIFICATION_KEEP_DAYS = env.int("NOTIFICATION_KEEP_DAYS", default=730)

@@ -19,7 +19,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
-from notifications.choices import NotificationStatus
+from notifications.choices import FINAL_STATES, NotificationStatus
 from notifications.copy_insert import copy_available, copy_insert_new
 from notifications.models import Notification
 
@@ -30,6 +30,8 @@ BACKOFF_CAP_MINUTES = 60
 # A row claimed this long ago and still "sending" belongs to a worker that died.
 CLAIM_TIMEOUT = timedelta(minutes=10)
 ERROR_MAX_LENGTH = 2000
+# Rows blanked per UPDATE by the retention run (notifications_forget).
+FORGET_BATCH = 5000
 
 
 def notification_queue(
@@ -277,3 +279,21 @@ def _deliver_enqueue(*, notification_ids: Sequence[int]) -> None:
     from notifications.tasks import notification_deliver_enqueue
 
     notification_deliver_enqueue(notification_ids=notification_ids)
+
+
+def notifications_forget(*, before: datetime, dry_run: bool = False) -> int:
+    """Blank whom and what finished messages created before ``before`` were about:
+    recipient, subject, bodies and error text (an SMTP error may quote the address). The
+    row stays as a count (status, times, attempts, deduplication key). Messages still to be
+    sent are left alone. Batched; returns how many rows were (or would be) blanked."""
+    remembered = Notification.objects.filter(
+        status__in=FINAL_STATES, created_at__lt=before
+    ).exclude(recipient="", subject="", last_error="")
+    if dry_run:
+        return remembered.count()
+    forgotten = 0
+    while ids := list(remembered.order_by().values_list("pk", flat=True)[:FORGET_BATCH]):
+        forgotten += Notification.objects.filter(pk__in=ids).update(
+            recipient="", subject="", body_text="", body_html="", last_error="", redacted=True
+        )
+    return forgotten

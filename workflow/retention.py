@@ -6,6 +6,9 @@ its attachment and letter files are deleted, and it gets ``anonymised_at`` and o
 ``ANONYMISED`` event. Kept: the case row (reference, dates, states, flags, breaches), the
 events' kinds and moments, and the access log (Act 703/2023 requires it).
 
+The same daily run blanks the recipient, subject and error text of emails sent or failed
+more than ``NOTIFICATION_KEEP_DAYS`` ago (``notifications_forget``); the outbox row stays.
+
 Idempotent (an anonymised case is never a candidate again) and batched: each batch is one
 transaction of at most ``RETENTION_BATCH`` cases with a fixed number of statements. Files are
 deleted before the batch commits: if the commit fails, the next run deletes nothing twice
@@ -15,9 +18,10 @@ and anonymises the rows, rather than leaving files no row points to.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery
@@ -36,6 +40,7 @@ from complaints.models import (
     Reply,
     StatementRequest,
 )
+from notifications.services import notifications_forget
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +118,9 @@ def retention_apply(*, now: datetime, dry_run: bool = False) -> dict[str, object
         "dry_run": dry_run,
         "anonymised": sum(per_organisation.values()),
         "organisations": per_organisation,
+        "emails_forgotten": notifications_forget(
+            before=now - timedelta(days=settings.NOTIFICATION_KEEP_DAYS), dry_run=dry_run
+        ),
     }
 
 

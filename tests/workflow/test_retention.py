@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +17,8 @@ from complaints.actors import Actor
 from complaints.choices import EventKind, Status
 from complaints.models import AccessLogEntry, Attachment, CaseEvent, Complaint, Document, Reply
 from complaints.services import event_record
+from notifications.choices import NotificationStatus
+from notifications.models import Notification
 from tests.factories import ComplaintFactory, received_on
 from tests.workflow.timeline import HELSINKI
 from workflow import retention
@@ -141,6 +143,7 @@ def test_each_organisation_has_its_own_period_and_batches_are_bounded(
         "dry_run": True,
         "anonymised": 5,
         "organisations": {short.slug: 5},
+        "emails_forgotten": 0,
     }
     assert not Complaint.objects.filter(anonymised_at__isnull=False).exists()
     assert _apply(when)["organisations"] == {short.slug: 5}
@@ -153,3 +156,25 @@ def test_the_command_prints_counts(org: Any) -> None:
     call_command("apply_retention", "--at", "2037-01-01T00:00:00+02:00", "--dry-run", stdout=out)
     assert json.loads(out.getvalue())["anonymised"] == 1
     assert Complaint.objects.get().anonymised_at is None
+
+
+def test_the_daily_run_also_blanks_recipients_of_old_emails(org: Any, settings: Any) -> None:
+    settings.NOTIFICATION_KEEP_DAYS = 730
+    sent = Notification.objects.create(
+        recipient="asiakas@example.fi",
+        subject="Muistutuksesi on vastaanotettu",
+        body_text="",
+        redacted=True,
+        status=NotificationStatus.SENT,
+        created_at=CLOSED_AT,
+        next_attempt_at=CLOSED_AT,
+        sent_at=CLOSED_AT,
+        dedupe_key="complaint:1:receipt",
+    )
+    kept = retention.retention_apply(now=CLOSED_AT + timedelta(days=729))
+    assert kept["emails_forgotten"] == 0
+    out = io.StringIO()
+    call_command("apply_retention", "--at", "2028-12-01T11:00:00+02:00", stdout=out)
+    assert json.loads(out.getvalue())["emails_forgotten"] == 1
+    sent.refresh_from_db()
+    assert (sent.recipient, sent.subject, sent.status) == ("", "", NotificationStatus.SENT)
