@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from complaints.actors import Actor
 from complaints.choices import EventKind
-from complaints.models import AuthorityRequest, Complaint, Document
+from complaints.models import AuthorityRequest, CaseEvent, Complaint, Document
 from complaints.permissions import can_handle
 from complaints.services import event_record
 from workflow.documents import document_latest, document_new_version
@@ -164,24 +164,27 @@ def authority_statement_issue(
 def authority_statement_documents(*, complaint_id: int) -> dict[int, Document]:
     """Each answered request's statement letter (its newest version), by request id.
 
-    A statement letter is rendered from the request answered last, when first issued and
-    when reissued alike (``authority_request_answered_last``). So every version made from
-    one request's answer until the next request's answer is that request's letter. Two
-    queries, however many requests the case has.
+    Answering a request records, under the case's lock, the letter version it issues
+    (``AUTHORITY_STATEMENT`` event: ``request``, ``document_version``). A statement letter
+    renders the request answered last, when first issued and when reissued alike, so every
+    later version up to the next answer's is that request's letter. Two queries, however
+    many requests the case has.
     """
-    answered = list(
-        AuthorityRequest.objects.filter(complaint_id=complaint_id, answered_at__isnull=False)
-        .order_by("answered_at", "id")
-        .values_list("pk", "answered_at")
+    firsts = sorted(
+        (data["document_version"], data["request"])
+        for data in CaseEvent.objects.filter(
+            complaint_id=complaint_id, kind=EventKind.AUTHORITY_STATEMENT
+        ).values_list("data", flat=True)
+        if "document_version" in data and "request" in data  # not an anonymised case's
     )
-    times = [answered_at for _pk, answered_at in answered if answered_at is not None]
+    versions = [version for version, _request in firsts]
     letters: dict[int, Document] = {}
     for document in Document.objects.filter(
         complaint_id=complaint_id, kind=Document.Kind.AUTHORITY_STATEMENT
     ).order_by("version"):
-        position = bisect_right(times, document.created_at)
+        position = bisect_right(versions, document.version)
         if position:
-            letters[answered[position - 1][0]] = document
+            letters[firsts[position - 1][1]] = document
     return letters
 
 

@@ -4,7 +4,7 @@ who may do it (404 for a case one may not see, 403 for one seen but not handled)
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -180,6 +180,22 @@ def test_a_corrected_statement_letter_is_the_one_served_and_listed(case, handler
     served = client.get(statement_url(case, second["id"]))
     with corrected.file.open("rb") as handle:
         assert b"".join(served.streaming_content) == handle.read()
+
+
+def test_a_correction_belongs_to_the_answer_it_followed_whatever_its_clock(case, handler):
+    # Two staff at once: the correction read the clock before the second answer did, but
+    # took the case's lock after it, so it renders the second request's statement.
+    client = as_user(handler)
+    _two_requests_answered(client, case)
+    corrected = document_reissue(
+        complaint=case,
+        kind=Document.Kind.AUTHORITY_STATEMENT,
+        actor=Actor.staff(handler),
+        now=SECOND_ANSWERED - timedelta(hours=12),
+        reason="Kirjoitusvirhe.",
+    )
+    assert corrected.version == 3
+    assert _versions_listed(client, case) == {"LVV/777/2026": 1, "LVV/778/2026": 3}
 
 
 def test_a_statement_for_an_unknown_or_unanswered_request_is_404(case, handler):
