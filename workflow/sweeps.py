@@ -202,9 +202,9 @@ def escalation_notes_requeue(*, now: datetime, dry_run: bool = False) -> int:
         .values_list("complaint_id", flat=True)
     )
     ids = list(missing[:SWEEP_BATCH])
-    if ids and not dry_run:
-        documents_enqueue(complaint_ids=ids, kind=Document.Kind.INTERNAL_ESCALATION)
-    return len(ids)
+    if dry_run or not ids:
+        return len(ids)
+    return documents_enqueue(complaint_ids=ids, kind=Document.Kind.INTERNAL_ESCALATION)
 
 
 def letters_requeue(*, now: datetime, dry_run: bool = False) -> int:
@@ -215,7 +215,8 @@ def letters_requeue(*, now: datetime, dry_run: bool = False) -> int:
 
     One query over two days of those events (the partial index ``event_letter_idx`` holds
     just them): the events missing a letter, with which letters exist. Generation is
-    idempotent, so a letter queued twice is made once."""
+    idempotent, so a letter queued twice is made once. Returns how many were sent to the
+    broker (found, on a dry run)."""
     made = {
         _made(kind): Exists(
             Document.objects.filter(complaint_id=OuterRef("complaint_id"), kind=kind)
@@ -242,10 +243,11 @@ def letters_requeue(*, now: datetime, dry_run: bool = False) -> int:
             wanted = kind != Document.Kind.REPORT_BACK or row["diary_number"]
             if row["kind"] == event_kind and wanted and not row[_made(kind)]:
                 missing.setdefault(kind, set()).add(row["complaint_id"])
-    if not dry_run:
-        for kind, ids in missing.items():
-            documents_enqueue(complaint_ids=sorted(ids), kind=kind)
-    return sum(len(ids) for ids in missing.values())
+    if dry_run:
+        return sum(len(ids) for ids in missing.values())
+    return sum(
+        documents_enqueue(complaint_ids=sorted(ids), kind=kind) for kind, ids in missing.items()
+    )
 
 
 def _made(kind: Document.Kind) -> str:

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from typing import Any
 from unittest import mock
 
+from kombu.exceptions import OperationalError
+
 from complaints.actors import Actor
 from complaints.choices import Status
 from complaints.models import Complaint, Document
@@ -133,3 +135,17 @@ def test_a_dry_run_counts_without_queuing(
         result = deadlines_sweep(now=DONE + timedelta(hours=2), dry_run=True)
     assert result["letters_requeued"] == 1
     delay.assert_not_called()
+
+
+def test_with_the_broker_still_down_nothing_counts_as_requeued(
+    org: Any, unit: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    staff = people(org, unit)
+    replied = case(org, unit, day=date(2026, 11, 2))
+    _reply_lost(django_capture_on_commit_callbacks, staff, replied)
+    down = OperationalError("Error 111 connecting to localhost:6379. Connection refused.")
+    with mock.patch.object(documents_generate_task, "delay", side_effect=down):
+        result = deadlines_sweep(now=DONE + timedelta(hours=2))
+    assert result["letters_requeued"] == 0
+    # The next sweep, with the broker back, finds it still missing.
+    assert _sweep(DONE + timedelta(hours=2, minutes=5)) == (1, {"reply": [replied.pk]})
