@@ -22,10 +22,21 @@ from django.utils.translation import gettext as _
 from complaints.actors import Actor
 from complaints.choices import EventKind, FilerRole
 from complaints.clock import helsinki_date
-from complaints.models import Complaint, Document, Reply
+from complaints.models import CaseEvent, Complaint, Document, Reply
 from complaints.services import event_record
 from workflow.calendar import complaint_due_date_explanation
 from workflow.errors import InvalidInput
+
+# The event a letter writes down: its first version carries that event's day, however late
+# the worker makes it (a reply approved at 23.50 and made after midnight, or re-queued by
+# the sweep hours after the broker lost its task, is still dated the day of approval).
+DATED_BY_EVENT = {
+    Document.Kind.REPLY: EventKind.REPLY_APPROVED,
+    Document.Kind.REPORT_BACK: EventKind.REPLY_APPROVED,
+    Document.Kind.EXTENSION_NOTICE: EventKind.EXTENDED,
+    Document.Kind.TRANSFER_NOTICE: EventKind.TRANSFERRED,
+    Document.Kind.INTERNAL_ESCALATION: EventKind.OVERDUE,
+}
 
 
 def template_of(kind: str) -> str:
@@ -144,9 +155,19 @@ def document_new_version(*, complaint: Complaint, kind: Document.Kind, now: date
         return Document.objects.get(complaint=complaint, kind=kind, version=version)
 
 
-def _stored(*, complaint: Complaint, kind: Document.Kind, version: int, now: datetime) -> Document:
+def _stored(
+    *,
+    complaint: Complaint,
+    kind: Document.Kind,
+    version: int,
+    now: datetime,
+    dated: datetime | None = None,
+) -> Document:
+    """Render and store a version; the letter shows ``dated`` (default ``now``)."""
     content = pdf_render(
-        template=template_of(kind), context=_context(complaint, now), language=complaint.language
+        template=template_of(kind),
+        context=_context(complaint, dated or now),
+        language=complaint.language,
     )
     digest = hashlib.sha256(content).hexdigest()
     document = Document(
@@ -177,10 +198,29 @@ def document_ensure(*, complaint: Complaint, kind: Document.Kind, now: datetime)
     if existing is not None:
         return existing
     try:
-        return _stored(complaint=complaint, kind=kind, version=1, now=now)
+        return _stored(
+            complaint=complaint,
+            kind=kind,
+            version=1,
+            now=now,
+            dated=_event_moment(complaint, kind),
+        )
     except IntegrityError:
         # Made meanwhile by another worker or request: theirs is the document.
         return Document.objects.get(complaint=complaint, kind=kind, version=1)
+
+
+def _event_moment(complaint: Complaint, kind: Document.Kind) -> datetime | None:
+    """When the event the letter writes down happened (``DATED_BY_EVENT``), if it has one."""
+    event_kind = DATED_BY_EVENT.get(kind)
+    if event_kind is None:
+        return None
+    return (
+        CaseEvent.objects.filter(complaint=complaint, kind=event_kind)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
 
 
 def document_generate(*, complaint_id: int, kind: str, now: datetime) -> Document:

@@ -8,6 +8,7 @@ from typing import Any
 from unittest import mock
 
 from kombu.exceptions import OperationalError
+from pypdf import PdfReader
 
 from complaints.actors import Actor
 from complaints.choices import Status
@@ -149,3 +150,30 @@ def test_with_the_broker_still_down_nothing_counts_as_requeued(
     assert result["letters_requeued"] == 0
     # The next sweep, with the broker back, finds it still missing.
     assert _sweep(DONE + timedelta(hours=2, minutes=5)) == (1, {"reply": [replied.pk]})
+
+
+def test_a_letter_made_after_midnight_is_dated_the_day_of_its_decision(
+    org: Any, unit: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    staff = people(org, unit)
+    replied = case(org, unit, day=date(2026, 11, 2))
+    late_evening = at(DAY, 23, 50)
+    with frozen(late_evening), django_capture_on_commit_callbacks(execute=False):
+        complaint_submit_reply(
+            complaint_id=replied.pk,
+            actor=Actor.staff(staff["handler"]),
+            now=late_evening,
+            text="Vastaus.",
+        )
+        complaint_approve_reply(
+            complaint_id=replied.pk, actor=Actor.staff(staff["official"]), now=late_evening
+        )
+
+    letter = document_generate(
+        complaint_id=replied.pk, kind="reply", now=late_evening + timedelta(hours=2)
+    )
+    with letter.file.open("rb") as handle:
+        text = " ".join(page.extract_text() for page in PdfReader(handle).pages)
+    assert "20.11.2026" in text
+    assert "21.11.2026" not in text
+    assert letter.created_at == late_evening + timedelta(hours=2)
