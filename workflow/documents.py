@@ -26,17 +26,7 @@ from complaints.models import CaseEvent, Complaint, Document, Reply
 from complaints.services import event_record
 from workflow.calendar import complaint_due_date_explanation
 from workflow.errors import InvalidInput
-
-# The event a letter writes down: its first version carries that event's day, however late
-# the worker makes it (a reply approved at 23.50 and made after midnight, or re-queued by
-# the sweep hours after the broker lost its task, is still dated the day of approval).
-DATED_BY_EVENT = {
-    Document.Kind.REPLY: EventKind.REPLY_APPROVED,
-    Document.Kind.REPORT_BACK: EventKind.REPLY_APPROVED,
-    Document.Kind.EXTENSION_NOTICE: EventKind.EXTENDED,
-    Document.Kind.TRANSFER_NOTICE: EventKind.TRANSFERRED,
-    Document.Kind.INTERNAL_ESCALATION: EventKind.OVERDUE,
-}
+from workflow.letter_events import DATED_BY_EVENT
 
 
 def template_of(kind: str) -> str:

@@ -23,6 +23,7 @@ from complaints.choices import OPEN_STATES, BreachTier, EventKind
 from complaints.clock import helsinki_date
 from complaints.models import CaseEvent, Complaint, DeadlineBreach, Document
 from workflow.breach_follow_ups import breaches_follow_up
+from workflow.letter_events import DATED_BY_EVENT
 from workflow.reminders import reminders_send
 from workflow.statement_timers import statements_sweep
 from workflow.tasks import documents_enqueue
@@ -31,13 +32,13 @@ SWEEP_BATCH = 5000
 REQUEUE_AFTER = timedelta(hours=1)
 REQUEUE_WINDOW = timedelta(days=2)
 # The letters a transition has the worker make after its commit (``document_generate_on_commit``
-# in workflow/transitions.py), by the event the transition records. A letter of
-# ``REPORT_BACK`` is made only for a kantelu the authority transferred back.
-LETTERS_OF_EVENTS = (
-    (EventKind.TRANSFERRED, Document.Kind.TRANSFER_NOTICE),
-    (EventKind.EXTENDED, Document.Kind.EXTENSION_NOTICE),
-    (EventKind.REPLY_APPROVED, Document.Kind.REPLY),
-    (EventKind.REPLY_APPROVED, Document.Kind.REPORT_BACK),
+# in workflow/transitions.py), with the event it records: the letters that write down an
+# event (``DATED_BY_EVENT``) but the internal escalation note, re-queued by its breach. A
+# letter of ``REPORT_BACK`` is made only for a kantelu the authority transferred back.
+LETTERS_OF_EVENTS = tuple(
+    (event_kind, kind)
+    for kind, event_kind in DATED_BY_EVENT.items()
+    if kind != Document.Kind.INTERNAL_ESCALATION
 )
 
 
