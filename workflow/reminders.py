@@ -55,8 +55,10 @@ def _candidates(days: int, earliest: date, latest: date) -> QuerySet[Complaint]:
     sent = DeadlineReminder.objects.filter(
         complaint=OuterRef("pk"), due_date=OuterRef("due_date"), days_before=days
     )
+    # A case not yet due is never flagged late (the flags are cleared when a due date moves
+    # later), so the partial index of unflagged open cases by due date serves the range.
     return Complaint.objects.filter(
-        status__in=OPEN_STATES, due_date__gte=earliest, due_date__lte=latest
+        status__in=OPEN_STATES, overdue=False, due_date__gte=earliest, due_date__lte=latest
     ).exclude(Exists(sent))
 
 
@@ -68,6 +70,10 @@ def reminders_send(*, now: datetime, dry_run: bool = False) -> int:
         candidates = _candidates(days, earliest, latest)
         if dry_run:
             total += candidates.count()
+            continue
+        # Most sweeps find every case in the window reminded already: look first, plainly,
+        # before locking and joining the holders of what is there.
+        if not candidates.exists():
             continue
         with transaction.atomic():
             if connection.features.has_select_for_update_skip_locked:
