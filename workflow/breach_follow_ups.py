@@ -25,15 +25,8 @@ from django.utils.translation import gettext_lazy as _
 from complaints.actors import Actor
 from complaints.choices import BreachTier, EventKind
 from complaints.models import CaseEvent, Complaint
-from notifications.inbox import InboxEntry, inbox_add_many
-from notifications.services import Message, notifications_queue_many
-from workflow.notices import (
-    day,
-    notice_recipient,
-    render_message,
-    staff_case_url,
-    staff_notice,
-)
+from notifications.services import Message
+from workflow.notices import Notices, day, notice_recipient, render_message, staff_case_url
 from workflow.tasks import internal_escalations_generate_on_commit
 
 logger = logging.getLogger(__name__)
@@ -72,19 +65,22 @@ def breaches_follow_up(*, tier: BreachTier, complaint_ids: Sequence[int], now: d
         return
     rows = list(Complaint.objects.filter(id__in=complaint_ids).values(*FIELDS))
     if tier == BreachTier.OVERDUE:
-        messages, entries = _overdue(rows)
+        notices = _overdue(rows)
         internal_escalations_generate_on_commit(complaint_ids=[row["id"] for row in rows])
     else:
-        messages, entries = _very_overdue(rows, now=now)
-    notifications_queue_many(messages=messages, now=now)
-    inbox_add_many(entries=entries, now=now)
+        notices = _very_overdue(rows, now=now)
+    notices.queue(now=now)
 
 
 def _staff(
-    row: dict[str, Any], people: Sequence[tuple[int | None, str]], *, tier: str, template: str
-) -> tuple[list[Message], list[InboxEntry]]:
+    notices: Notices,
+    row: dict[str, Any],
+    people: Sequence[tuple[int | None, str]],
+    *,
+    tier: str,
+    template: str,
+) -> None:
     """An email and an inbox item to each distinct staff member of ``people``."""
-    messages, entries = [], []
     subject = OVERDUE_SUBJECT if tier == BreachTier.OVERDUE else VERY_OVERDUE_SUBJECT
     per_case = {
         "reference": row["reference"],
@@ -96,7 +92,7 @@ def _staff(
         if user_id is None or user_id in seen:
             continue
         seen.add(user_id)
-        message, entry = staff_notice(
+        notices.add_staff(
             user_id=user_id,
             email=email,
             template=template,
@@ -104,15 +100,10 @@ def _staff(
             per_case=per_case,
             dedupe_key=f"complaint:{row['id']}:{tier}:staff:{user_id}",
         )
-        if message is not None:
-            messages.append(message)
-        entries.append(entry)
-    return messages, entries
 
 
-def _overdue(rows: list[dict[str, Any]]) -> tuple[list[Message], list[InboxEntry]]:
-    messages: list[Message] = []
-    entries: list[InboxEntry] = []
+def _overdue(rows: list[dict[str, Any]]) -> Notices:
+    notices = Notices()
     for row in rows:
         official = (
             row["service_unit__responsible_official_id"],
@@ -123,18 +114,17 @@ def _overdue(rows: list[dict[str, Any]]) -> tuple[list[Message], list[InboxEntry
                 row["organisation__leading_official_id"],
                 row["organisation__leading_official__email"],
             )
-        staff_messages, staff_entries = _staff(
+        _staff(
+            notices,
             row,
             [(row["handler_id"], row["handler__email"]), official],
             tier=BreachTier.OVERDUE,
             template="overdue_staff",
         )
-        messages += staff_messages
-        entries += staff_entries
         delay_notice = _delay_notice(row)
         if delay_notice is not None:
-            messages.append(delay_notice)
-    return messages, entries
+            notices.messages.append(delay_notice)
+    return notices
 
 
 def _delay_notice(row: dict[str, Any]) -> Message | None:
@@ -164,11 +154,8 @@ def _delay_notice(row: dict[str, Any]) -> Message | None:
     )
 
 
-def _very_overdue(
-    rows: list[dict[str, Any]], *, now: datetime
-) -> tuple[list[Message], list[InboxEntry]]:
-    messages: list[Message] = []
-    entries: list[InboxEntry] = []
+def _very_overdue(rows: list[dict[str, Any]], *, now: datetime) -> Notices:
+    notices = Notices()
     events = []
     for row in rows:
         leading = row["organisation__leading_official_id"]
@@ -178,14 +165,13 @@ def _very_overdue(
                 row["id"],
             )
             continue
-        staff_messages, staff_entries = _staff(
+        _staff(
+            notices,
             row,
             [(leading, row["organisation__leading_official__email"])],
             tier=BreachTier.VERY_OVERDUE,
             template="very_overdue_staff",
         )
-        messages += staff_messages
-        entries += staff_entries
         events.append(
             CaseEvent(
                 complaint_id=row["id"],
@@ -197,4 +183,4 @@ def _very_overdue(
             )
         )
     CaseEvent.objects.bulk_create(events)
-    return messages, entries
+    return notices

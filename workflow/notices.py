@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from html import escape as html_escape
 
@@ -20,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from complaints.actors import Actor
 from complaints.choices import FilerRole
 from complaints.models import Complaint
-from notifications.inbox import InboxEntry
-from notifications.services import Message, notification_queue
+from notifications.inbox import InboxEntry, inbox_add_many
+from notifications.services import Message, notification_queue, notifications_queue_many
 
 # The transitions the complainant is told of by email, with the short event they read.
 STATUS_NOTICE_EVENTS: Mapping[str, Promise] = {
@@ -125,39 +126,55 @@ def inbox_entry(*, user_id: int, subject: str, reference: str, dedupe_key: str) 
     )
 
 
-def staff_notice(
-    *,
-    user_id: int,
-    email: str,
-    template: str,
-    subject: Promise,
-    per_case: Mapping[str, str],
-    dedupe_key: str,
-) -> tuple[Message | None, InboxEntry]:
-    """What a timer tells one staff member about one case: an email (when they have an
-    address) and an inbox item with the same subject, in the staff's language.
-    ``per_case`` holds at least ``reference``."""
-    language = settings.LANGUAGE_CODE
-    message = None
-    if email:
-        message = render_message(
-            template=template,
-            subject=subject,
-            context={},
-            per_case=per_case,
-            language=language,
-            recipient=email,
-            dedupe_key=dedupe_key,
+@dataclass
+class Notices:
+    """The emails and inbox items a timer gathers case by case, queued at the end with one
+    INSERT of each (``notifications_queue_many``, ``inbox_add_many``)."""
+
+    messages: list[Message] = field(default_factory=list)
+    entries: list[InboxEntry] = field(default_factory=list)
+
+    def add_staff(
+        self,
+        *,
+        user_id: int,
+        email: str,
+        template: str,
+        subject: Promise,
+        per_case: Mapping[str, str],
+        dedupe_key: str,
+    ) -> None:
+        """What a timer tells one staff member about one case: an email (when they have an
+        address) and an inbox item with the same subject, in the staff's language.
+        ``per_case`` holds at least ``reference``."""
+        language = settings.LANGUAGE_CODE
+        if email:
+            message = render_message(
+                template=template,
+                subject=subject,
+                context={},
+                per_case=per_case,
+                language=language,
+                recipient=email,
+                dedupe_key=dedupe_key,
+            )
+            self.messages.append(message)
+            text = message.subject  # the same subject, translated once
+        else:
+            with translation.override(language):
+                text = str(subject) % per_case
+        self.entries.append(
+            inbox_entry(
+                user_id=user_id,
+                subject=text,
+                reference=per_case["reference"],
+                dedupe_key=dedupe_key,
+            )
         )
-    if message is not None:
-        text = message.subject  # the same subject, translated once
-    else:
-        with translation.override(language):
-            text = str(subject) % per_case
-    entry = inbox_entry(
-        user_id=user_id, subject=text, reference=per_case["reference"], dedupe_key=dedupe_key
-    )
-    return message, entry
+
+    def queue(self, *, now: datetime) -> None:
+        notifications_queue_many(messages=self.messages, now=now)
+        inbox_add_many(entries=self.entries, now=now)
 
 
 def receipt_notice_queue(*, complaint: Complaint, tracking_url: str, now: datetime) -> None:

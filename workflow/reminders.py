@@ -13,9 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.choices import OPEN_STATES
 from complaints.clock import helsinki_date
 from complaints.models import Complaint, DeadlineReminder
-from notifications.inbox import inbox_add_many
-from notifications.services import notifications_queue_many
-from workflow.notices import day, staff_case_url, staff_notice
+from workflow.notices import Notices, day, staff_case_url
 
 SUBJECT = _("Reminder: muistutus %(reference)s is due on %(due)s")
 FIELDS = (
@@ -99,27 +97,21 @@ def reminders_send(*, now: datetime, dry_run: bool = False) -> int:
 
 def _notify(rows: list[dict[str, Any]], *, days: int, now: datetime) -> None:
     """An email and an inbox item to whoever holds each case: one INSERT of each."""
-    messages, entries = [], []
+    notices = Notices()
     for row in rows:
         user_id, recipient = _holder(row)
         if user_id is None:
             continue
-        per_case = {
-            "reference": row["reference"],
-            "due": day(row["due_date"]),
-            "url": staff_case_url(row["reference"]),
-        }
-        key = f"complaint:{row['id']}:reminder:{row['due_date']}:{days}"
-        message, entry = staff_notice(
+        notices.add_staff(
             user_id=user_id,
             email=recipient,
             template="reminder",
             subject=SUBJECT,
-            per_case=per_case,
-            dedupe_key=key,
+            per_case={
+                "reference": row["reference"],
+                "due": day(row["due_date"]),
+                "url": staff_case_url(row["reference"]),
+            },
+            dedupe_key=f"complaint:{row['id']}:reminder:{row['due_date']}:{days}",
         )
-        if message is not None:
-            messages.append(message)
-        entries.append(entry)
-    notifications_queue_many(messages=messages, now=now)
-    inbox_add_many(entries=entries, now=now)
+    notices.queue(now=now)

@@ -25,9 +25,7 @@ from complaints.actors import Actor
 from complaints.choices import OPEN_STATES, EventKind
 from complaints.clock import helsinki_date
 from complaints.models import AuthorityRequest, CaseEvent, StatementRequest
-from notifications.inbox import InboxEntry, inbox_add_many
-from notifications.services import Message, notifications_queue_many
-from workflow.notices import day, staff_case_url, staff_notice
+from workflow.notices import Notices, day, staff_case_url
 
 BATCH = 5000
 
@@ -151,20 +149,13 @@ def _batch(timer: Timer, candidates: QuerySet[Any], *, reminding: bool, now: dat
                 )
                 for row in rows
             )
-        messages, entries = _notices(timer, rows, reminding=reminding)
-        notifications_queue_many(messages=messages, now=now)
-        inbox_add_many(entries=entries, now=now)
+        _notices(timer, rows, reminding=reminding).queue(now=now)
     return len(rows)
 
 
-def _notices(
-    timer: Timer, rows: list[dict[str, Any]], *, reminding: bool
-) -> tuple[list[Message], list[InboxEntry]]:
+def _notices(timer: Timer, rows: list[dict[str, Any]], *, reminding: bool) -> Notices:
     which = "reminder" if reminding else "overdue"
-    template = f"{timer.name}_{which}_staff"
-    subject = timer.reminder_subject if reminding else timer.overdue_subject
-    messages: list[Message] = []
-    entries: list[InboxEntry] = []
+    notices = Notices()
     for row in rows:
         user_id, email = row[timer.recipient[0]], row[timer.recipient[1]]
         if user_id is None:
@@ -172,22 +163,17 @@ def _notices(
         if user_id is None:
             continue
         reference = row["complaint__reference"]
-        per_case = {
-            "reference": reference,
-            "due": day(row["due_date"]),
-            "diary_number": row.get("diary_number", ""),
-            "url": staff_case_url(reference),
-        }
-        key = f"{timer.name}:{row['id']}:{which}"
-        message, entry = staff_notice(
+        notices.add_staff(
             user_id=user_id,
             email=email,
-            template=template,
-            subject=subject,
-            per_case=per_case,
-            dedupe_key=key,
+            template=f"{timer.name}_{which}_staff",
+            subject=timer.reminder_subject if reminding else timer.overdue_subject,
+            per_case={
+                "reference": reference,
+                "due": day(row["due_date"]),
+                "diary_number": row.get("diary_number", ""),
+                "url": staff_case_url(reference),
+            },
+            dedupe_key=f"{timer.name}:{row['id']}:{which}",
         )
-        if message is not None:
-            messages.append(message)
-        entries.append(entry)
-    return messages, entries
+    return notices
