@@ -34,15 +34,8 @@ def document_read_or_404(
     *, user: Any, reference: str, document_id: int, channel: str
 ) -> FileResponse:
     """A letter of the case as a download, recorded as ``<channel>:document:<id>``."""
-    complaint = case_with_content_or_404(user=user, reference=reference)
-    document = complaint.documents.filter(pk=document_id).first()
-    if document is None:
-        raise Http404
-    access_record(
-        complaint=complaint,
-        actor=Actor.staff(user),
-        at=clock.now(),
-        what=f"{channel}:document:{document.pk}",
+    document = _part_read_or_404(
+        user=user, reference=reference, part="document", part_id=document_id, channel=channel
     )
     return document_download(document)
 
@@ -52,18 +45,27 @@ def attachment_read_or_404(
 ) -> FileResponse:
     """A file the complainant (or a respondent) gave, recorded as
     ``<channel>:attachment:<id>``."""
-    complaint = case_with_content_or_404(user=user, reference=reference)
-    attachment = complaint.attachments.filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404
-    access_record(
-        complaint=complaint,
-        actor=Actor.staff(user),
-        at=clock.now(),
-        what=f"{channel}:attachment:{attachment.pk}",
+    attachment = _part_read_or_404(
+        user=user, reference=reference, part="attachment", part_id=attachment_id, channel=channel
     )
     return file_download(
         file=attachment.file,
         filename=attachment.original_name,
         content_type=attachment.content_type,
     )
+
+
+def _part_read_or_404(*, user: Any, reference: str, part: str, part_id: int, channel: str) -> Any:
+    """One of the case's documents or attachments (``part``), its reading recorded as
+    ``<channel>:<part>:<id>``; 404 for one the case does not have."""
+    complaint = case_with_content_or_404(user=user, reference=reference)
+    found = getattr(complaint, f"{part}s").filter(pk=part_id).first()
+    if found is None:
+        raise Http404
+    access_record(
+        complaint=complaint,
+        actor=Actor.staff(user),
+        at=clock.now(),
+        what=f"{channel}:{part}:{found.pk}",
+    )
+    return found
