@@ -48,12 +48,17 @@ def test_seven_and_two_days_before_once_each(org, unit):
     assert all(complaint.description not in n.body_text for n in notices)
 
 
-def test_a_case_due_tomorrow_gets_only_the_nearest_reminder(org, unit):
+def _responsible_official(org, unit):
+    """The unit gets a responsible official with an email address."""
     official = staff_user("vastuu", Role.APPROVER, organisation=org)
     official.email = "vastuuhenkilo@example.fi"
     official.save()
     unit.responsible_official = official
     unit.save()
+
+
+def test_a_case_due_tomorrow_gets_only_the_nearest_reminder(org, unit):
+    _responsible_official(org, unit)
     ComplaintFactory.in_state(
         Status.RECEIVED,
         organisation=org,
@@ -106,11 +111,7 @@ def test_a_handler_without_email_gets_the_inbox_item_and_nobody_else_the_email(o
     """The email and the inbox item go to the same person: the one who holds the case."""
     from notifications.models import InboxItem
 
-    official = staff_user("vastuu", Role.APPROVER, organisation=org)
-    official.email = "vastuuhenkilo@example.fi"
-    official.save()
-    unit.responsible_official = official
-    unit.save()
+    _responsible_official(org, unit)
     handler = staff_user("h", Role.HANDLER, organisation=org, all_units=True)  # no email
     ComplaintFactory.in_state(
         Status.IN_HANDLING,
