@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.choices import FilerRole
 from complaints.models import Organisation
 from public import forms
+from workflow.intake_settings import organisation_for_filing
 
 PARTY_FIELDS = ("name", "email", "phone", "address")
 
@@ -88,12 +89,7 @@ class Draft:
         self.save()
 
     def organisation(self) -> Organisation | None:
-        slug = self.data.get("organisation")
-        organisations = Organisation.objects.all()
-        if slug:
-            return organisations.filter(slug=slug).first()
-        only = list(organisations[:2])
-        return only[0] if len(only) == 1 else None
+        return organisation_for_filing(self.data.get("organisation") or "")
 
     def context(self) -> dict[str, Any]:
         return {**self.data, "organisation_obj": self.organisation()}

@@ -23,9 +23,14 @@ def _empty_cache() -> Any:
     """Rate-limit counters (and anything else cached) never leak from one test to another."""
     from django.core.cache import cache
 
+    from workflow.intake_settings import intake_settings_reload
+
     cache.clear()
     yield
     cache.clear()
+    # Each test's database is rolled back, and no signal reports that: forget what
+    # filing read of the organisations.
+    intake_settings_reload()
 
 
 @pytest.fixture

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class WorkflowConfig(AppConfig):
     name = "workflow"
     verbose_name = _("Handling")
+
+    def ready(self) -> None:
+        from workflow.intake_settings import connect_signals
+
+        connect_signals()

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from complaints.actors import Actor
 from complaints.choices import ORAL_CHANNELS, Channel, EventKind, FilerRole, Role, Status
 from complaints.clock import helsinki_date
-from complaints.models import Complaint, Feedback, Organisation, ServiceUnit
+from complaints.models import Complaint, Feedback, Organisation
 from complaints.permissions import roles_of
 from complaints.services import (
     event_record,
@@ -25,9 +25,9 @@ from complaints.services import (
     tracking_code_hash,
     tracking_code_new,
 )
-from workflow.calendar import closure_days_of
 from workflow.deadlines import deadline_basis, due_date_compute
 from workflow.errors import IdempotencyConflict, InvalidInput
+from workflow.intake_settings import IntakeSettings, intake_settings
 from workflow.notices import receipt_notice_queue
 
 
@@ -90,7 +90,7 @@ def _keyed_tracking_code(key: str, fingerprint: str) -> str:
     return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
 
 
-def _validate(organisation: Organisation, submission: Submission, *, received_on: date) -> None:
+def _validate(found: IntakeSettings, submission: Submission, *, received_on: date) -> None:
     if submission.filer_role != FilerRole.CLIENT:
         if not submission.on_behalf_basis:
             raise InvalidInput(
@@ -102,15 +102,13 @@ def _validate(organisation: Organisation, submission: Submission, *, received_on
             )
         if not submission.filer.name:
             raise InvalidInput("filer", _("Give the name of the person filing."))
-    if submission.language not in organisation.language_codes:
+    if submission.language not in found.organisation.language_codes:
         raise InvalidInput(
             "language", _("This organisation does not handle cases in that language.")
         )
     if (
         submission.service_unit_id is not None
-        and not ServiceUnit.objects.filter(
-            pk=submission.service_unit_id, organisation=organisation, active=True
-        ).exists()
+        and submission.service_unit_id not in found.active_unit_ids
     ):
         raise InvalidInput("service_unit", _("Choose a service unit of this organisation."))
     if submission.service_unit_id is None and not submission.service_description:
@@ -142,7 +140,8 @@ def complaint_submit(
     received_on = submission.received_on or today
     if received_on > today:
         raise InvalidInput("received_on", _("The day of arrival cannot be in the future."))
-    _validate(organisation, submission, received_on=received_on)
+    found = intake_settings(organisation_id=organisation.pk)
+    _validate(found, submission, received_on=received_on)
 
     assisted = submission.ombudsman_consent and Role.OMBUDSMAN in roles_of(actor.user)
     fingerprint = _fingerprint(organisation, submission) if submission_key else ""
@@ -158,7 +157,7 @@ def complaint_submit(
     deadline = due_date_compute(
         received_on=received_on,
         extended=False,
-        closure_days=closure_days_of(organisation_id=organisation.pk),
+        closure_days=found.closure_days,
     )
     try:
         with transaction.atomic():

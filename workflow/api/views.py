@@ -54,6 +54,7 @@ from workflow.api.serializers import (
 from workflow.api.transitions import TRANSITIONS, transitions_available
 from workflow.case_access import attachment_read_or_404
 from workflow.intake import complaint_submit
+from workflow.intake_settings import organisation_for_filing
 
 ORDERINGS = {
     "due_date": ("due_date", "id"),
@@ -76,12 +77,7 @@ class QueuePagination(CursorPagination):
 
 
 def _organisation_for_submission(slug: str) -> Organisation:
-    organisations = Organisation.objects.all()
-    if slug:
-        found = organisations.filter(slug=slug).first()
-    else:
-        candidates = list(organisations[:2])
-        found = candidates[0] if len(candidates) == 1 else None
+    found = organisation_for_filing(slug)
     if found is None:
         raise ValidationError({"organisation": [_("Choose the organisation.")]})
     return found

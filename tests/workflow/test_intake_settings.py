@@ -1,0 +1,135 @@
+"""Filing keeps the organisation's settings in the process, and never files against a stale
+copy once a change is seen: at once in the process that made it, within a second elsewhere."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from complaints.actors import Actor
+from complaints.clock import HELSINKI
+from complaints.models import ClosureDay
+from tests.factories import OrganisationFactory
+from workflow import intake_settings as kept
+from workflow.errors import InvalidInput
+from workflow.intake import Party, Submission, complaint_submit
+from workflow.intake_settings import intake_settings, organisation_for_filing
+
+NOW = datetime(2026, 11, 2, 10, 0, tzinfo=HELSINKI)  # + 1 month = Wed 2.12.2026
+
+
+def _file(org: Any, unit: Any) -> Any:
+    return complaint_submit(
+        organisation=org,
+        submission=Submission(
+            description="Kohtelu",
+            filer_role="client",
+            client=Party(name="Maija"),
+            language="fi",
+            reply_delivery="online",
+            service_unit_id=unit.pk,
+        ),
+        actor=Actor.complainant(),
+        now=NOW,
+    ).complaint
+
+
+def _queries(call: Any) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        call()
+    return len(captured)
+
+
+def _another_process_changes_them() -> None:
+    """What this process sees when another one saved a change: only the shared version."""
+    cache.set(kept.VERSION_KEY, "changed elsewhere", timeout=None)
+
+
+def _a_second_passes() -> None:
+    kept._kept.checked_at -= kept.CHECK_SECONDS
+
+
+def test_settings_are_read_once_and_then_kept(org: Any, unit: Any) -> None:
+    assert _queries(lambda: intake_settings(organisation_id=org.pk)) == 3
+    assert _queries(lambda: intake_settings(organisation_id=org.pk)) == 0
+    assert _queries(lambda: organisation_for_filing("kemi")) == 0
+    assert organisation_for_filing("kemi") == org
+    assert intake_settings(organisation_id=org.pk).active_unit_ids == {unit.pk}
+
+
+def test_a_unit_closed_in_this_process_refuses_filings_at_once(org: Any, unit: Any) -> None:
+    _file(org, unit)
+    unit.active = False
+    unit.save()
+    with pytest.raises(InvalidInput) as refused:
+        _file(org, unit)
+    assert refused.value.field == "service_unit"
+
+
+def test_a_closure_day_added_in_this_process_moves_the_next_due_date(org: Any, unit: Any) -> None:
+    assert _file(org, unit).due_date == date(2026, 12, 2)
+    ClosureDay.objects.create(organisation=org, date=date(2026, 12, 2), description="Koulutus")
+    assert _file(org, unit).due_date == date(2026, 12, 3)
+    ClosureDay.objects.filter(organisation=org).get().delete()
+    assert _file(org, unit).due_date == date(2026, 12, 2)
+
+
+def test_a_change_in_another_process_is_seen_within_a_second(org: Any, unit: Any) -> None:
+    _file(org, unit)
+    # Changed in the database behind this process's back, as another process would.
+    type(unit).objects.filter(pk=unit.pk).update(active=False)
+    _another_process_changes_them()
+    _file(org, unit)  # still within the second: the kept copy is used
+    _a_second_passes()
+    with pytest.raises(InvalidInput):
+        _file(org, unit)
+
+
+def test_without_a_new_version_nothing_is_read_again_after_a_second(org: Any, unit: Any) -> None:
+    intake_settings(organisation_id=org.pk)
+    _a_second_passes()
+    assert _queries(lambda: intake_settings(organisation_id=org.pk)) == 0
+
+
+def test_a_committed_change_bumps_the_shared_version(
+    org: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    before = cache.get(kept.VERSION_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        org.name_fi = "Kemin kaupunki"
+        org.save()
+    assert cache.get(kept.VERSION_KEY) not in (None, before)
+
+
+def test_a_change_that_is_rolled_back_bumps_nothing(
+    org: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    before = cache.get(kept.VERSION_KEY)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        org.save()
+    assert callbacks  # the bump waits for the commit, which never comes
+    assert cache.get(kept.VERSION_KEY) == before
+
+
+def test_a_read_overtaken_by_a_change_is_used_once_and_not_kept(org: Any, unit: Any) -> None:
+    generation = kept._kept.generation
+    kept._kept.forget()  # a change lands while the settings are being read
+    found = kept._read(org, generation)
+    assert found.active_unit_ids == {unit.pk}
+    assert org.pk not in kept._kept.by_id
+    assert _queries(lambda: intake_settings(organisation_id=org.pk)) == 3
+
+
+def test_without_a_slug_the_only_organisation_is_chosen_until_a_second_one_exists(
+    org: Any,
+) -> None:
+    assert organisation_for_filing("") == org
+    assert _queries(lambda: organisation_for_filing("")) == 0
+    OrganisationFactory(slug="tornio", reference_prefix="TOR")
+    assert organisation_for_filing("") is None
+    assert organisation_for_filing("nowhere") is None
