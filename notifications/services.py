@@ -44,7 +44,8 @@ def notification_queue(
     dedupe_key: str | None = None,
     now: datetime,
 ) -> Notification | None:
-    """Write a ready row in the caller's transaction and deliver it once that commits.
+    """Write a ready row in the caller's transaction and have it delivered once that
+    commits (``notifications_deliver_soon``).
 
     Returns ``None`` (and writes nothing) when a row with ``dedupe_key`` already exists, also
     when a concurrent transaction inserts the same key first. Raises ``ValidationError`` for a
@@ -73,9 +74,8 @@ def notification_queue(
             if Notification.objects.filter(dedupe_key=fields["dedupe_key"]).exists():
                 return None
             raise
-    notification_id = notification.pk
-    # robust: whatever enqueuing raises after the commit is logged, never the caller's problem.
-    transaction.on_commit(lambda: _deliver_enqueue(notification_ids=[notification_id]), robust=True)
+    # robust: whatever the broker raises after the commit is logged, never the caller's problem.
+    transaction.on_commit(_deliver_soon, robust=True)
     return notification
 
 
@@ -176,14 +176,20 @@ def notifications_dispatch(*, now: datetime, limit: int = 100) -> int:
     expired. Returns how many rows were enqueued."""
     with transaction.atomic():
         _expired_claims_recover(now=now)
-        ids = list(
-            Notification.objects.filter(status=NotificationStatus.READY, next_attempt_at__lte=now)
-            .order_by("next_attempt_at", "pk")
-            .values_list("pk", flat=True)[:limit]
-        )
+        ids = notifications_due(now=now, limit=limit)
         if ids:
             transaction.on_commit(lambda: _deliver_enqueue(notification_ids=ids), robust=True)
     return len(ids)
+
+
+def notifications_due(*, now: datetime, limit: int) -> list[int]:
+    """Ids of ready rows due at ``now``, oldest first: new ones, and retries whose back-off
+    has passed."""
+    return list(
+        Notification.objects.filter(status=NotificationStatus.READY, next_attempt_at__lte=now)
+        .order_by("next_attempt_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def backoff(*, attempt: int) -> timedelta:
@@ -279,6 +285,12 @@ def _deliver_enqueue(*, notification_ids: Sequence[int]) -> None:
     from notifications.tasks import notification_deliver_enqueue
 
     notification_deliver_enqueue(notification_ids=notification_ids)
+
+
+def _deliver_soon() -> None:
+    from notifications.tasks import notifications_deliver_soon
+
+    notifications_deliver_soon()
 
 
 def notifications_forget(*, before: datetime, dry_run: bool = False) -> int:

@@ -7,13 +7,20 @@ from collections.abc import Sequence
 from typing import Any
 
 from celery import shared_task
+from django.core.cache import cache
 from kombu.exceptions import OperationalError
 
 from notifications import clock
-from notifications.services import notification_deliver, notifications_dispatch
+from notifications.services import notification_deliver, notifications_dispatch, notifications_due
 
 logger = logging.getLogger(__name__)
 DELIVERIES_PER_TASK = 50
+# Set while a notifications.deliver_ready task waits in the broker; expires in case the
+# broker loses it, so that a later email asks again (the dispatcher covers the gap).
+DELIVER_SOON_KEY = "notifications:deliver-ready-waiting"
+DELIVER_SOON_SECONDS = 30
+# Rows one deliver_ready task takes; when it takes this many it asks for another.
+READY_PER_TASK = 200
 
 
 @shared_task(name="notifications.deliver")  # type: ignore[untyped-decorator]
@@ -26,6 +33,22 @@ def notifications_deliver_task(*, notification_ids: list[int], **kwargs: Any) ->
     """Several queued messages in one task, each claimed and sent on its own (a timer that
     notifies thousands sends one broker message per batch, not one per email). One that
     fails unexpectedly is logged and left to the dispatcher; the others are still sent."""
+    return _deliver_each(notification_ids)
+
+
+@shared_task(name="notifications.deliver_ready")  # type: ignore[untyped-decorator]
+def notifications_deliver_ready_task(**kwargs: Any) -> list[str]:
+    """Deliver every ready message that is due, each claimed on its own: the task that
+    ``notifications_deliver_soon`` asks for. Emails queued from now on ask for the next one."""
+    cache.delete(DELIVER_SOON_KEY)
+    ids = notifications_due(now=clock.now(), limit=READY_PER_TASK)
+    outcomes = _deliver_each(ids)
+    if len(ids) == READY_PER_TASK and outcomes.count("error") < len(ids):
+        notifications_deliver_soon()  # more are waiting (unless all of these broke)
+    return outcomes
+
+
+def _deliver_each(notification_ids: Sequence[int]) -> list[str]:
     outcomes = []
     for notification_id in notification_ids:
         try:
@@ -42,6 +65,23 @@ def notifications_deliver_task(*, notification_ids: list[int], **kwargs: Any) ->
 @shared_task(name="notifications.dispatch")  # type: ignore[untyped-decorator]
 def notifications_dispatch_task(**kwargs: Any) -> int:
     return notifications_dispatch(now=clock.now())
+
+
+def notifications_deliver_soon() -> bool:
+    """Ask the broker for one ``notifications.deliver_ready`` task, unless one is waiting
+    there already: the email just queued will be among the rows it delivers. So a burst of
+    filings, each with its receipt, costs one broker message per worker round, not one per
+    email. Never raises for a broker that is down: the rows stay ``ready`` and the
+    dispatcher picks them up. Returns whether a task was sent."""
+    if not cache.add(DELIVER_SOON_KEY, 1, DELIVER_SOON_SECONDS):
+        return False
+    try:
+        notifications_deliver_ready_task.delay()
+    except (OperationalError, OSError) as exc:  # ConnectionError is an OSError
+        cache.delete(DELIVER_SOON_KEY)
+        logger.warning("Broker unavailable; ready notifications left for the dispatcher (%r)", exc)
+        return False
+    return True
 
 
 def notification_deliver_enqueue(*, notification_ids: Sequence[int]) -> int:

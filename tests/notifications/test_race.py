@@ -11,7 +11,7 @@ from django.db import connection
 
 from notifications.models import Notification
 from notifications.services import notification_deliver, notification_queue
-from notifications.tasks import notification_deliver_task
+from notifications.tasks import notifications_deliver_ready_task
 from tests.notifications.conftest import NOW
 
 WORKERS = 4
@@ -21,7 +21,7 @@ WORKERS = 4
 def test_racing_deliveries_send_one_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
-    with mock.patch.object(notification_deliver_task, "delay"):  # the race is below
+    with mock.patch.object(notifications_deliver_ready_task, "delay"):  # the race is below
         notification = notification_queue(
             recipient="asiakas@example.fi", subject="Kerran", body_text="Vain kerran.", now=NOW
         )

@@ -17,6 +17,7 @@ from kombu.exceptions import OperationalError
 
 import notifications.tasks as tasks_module
 from config.celery import app
+from notifications import clock
 from notifications.choices import NotificationStatus
 from notifications.models import Notification
 from notifications.services import notification_queue, notifications_dispatch
@@ -24,6 +25,8 @@ from notifications.tasks import (
     DELIVERIES_PER_TASK,
     notification_deliver_enqueue,
     notification_deliver_task,
+    notifications_deliver_ready_task,
+    notifications_deliver_soon,
     notifications_deliver_task,
     notifications_dispatch_task,
 )
@@ -37,9 +40,13 @@ def test_tasks_are_named_and_dispatch_runs_every_minute():
     assert notification_deliver_task.name == "notifications.deliver"
     assert notifications_dispatch_task.name == "notifications.dispatch"
     assert notifications_deliver_task.name == "notifications.deliver_many"
-    assert {"notifications.deliver", "notifications.deliver_many", "notifications.dispatch"} <= set(
-        app.tasks
-    )
+    assert notifications_deliver_ready_task.name == "notifications.deliver_ready"
+    assert {
+        "notifications.deliver",
+        "notifications.deliver_many",
+        "notifications.deliver_ready",
+        "notifications.dispatch",
+    } <= set(app.tasks)
     entry = app.conf.beat_schedule["notifications-dispatch"]
     assert entry["task"] == "notifications.dispatch"
     assert entry["schedule"].minute == set(range(60))
@@ -51,6 +58,70 @@ def test_deliver_task_calls_the_service_with_the_clock(queue, mailoutbox):
         assert notification_deliver_task(notification_id=notification.pk) == "sent"
     assert Notification.objects.get().sent_at == NOW
     assert len(mailoutbox) == 1
+
+
+def test_a_burst_of_emails_asks_for_one_delivery_task_until_it_starts(
+    queue, mailoutbox, django_capture_on_commit_callbacks
+):
+    with mock.patch.object(notifications_deliver_ready_task, "delay") as ready:
+        with django_capture_on_commit_callbacks(execute=True):
+            first = queue()
+        with django_capture_on_commit_callbacks(execute=True):
+            second = queue(recipient="toinen@example.fi")
+        assert ready.call_count == 1  # the second found a task already waiting
+        with time_machine.travel(NOW + timedelta(seconds=1), tick=False):
+            assert notifications_deliver_ready_task() == ["sent", "sent"]
+        assert [m.to for m in mailoutbox] == [["asiakas@example.fi"], ["toinen@example.fi"]]
+        assert Notification.objects.get(pk=first.pk).status == NotificationStatus.SENT
+        assert Notification.objects.get(pk=second.pk).status == NotificationStatus.SENT
+        # Once a task has started, the next email asks for another.
+        with django_capture_on_commit_callbacks(execute=True):
+            queue(recipient="kolmas@example.fi")
+        assert ready.call_count == 2
+
+
+def test_delivering_ready_rows_skips_those_backing_off_and_asks_again_when_full(
+    queue, mailoutbox, monkeypatch
+):
+    monkeypatch.setattr(tasks_module, "READY_PER_TASK", 2)
+    waiting = queue(recipient="odottaa@example.fi", now=NOW + timedelta(minutes=5))
+    due = [queue(recipient=f"asiakas{i}@example.fi") for i in range(3)]
+    with (
+        time_machine.travel(NOW + timedelta(seconds=1), tick=False),
+        mock.patch.object(notifications_deliver_ready_task, "delay") as ready,
+    ):
+        assert notifications_deliver_ready_task() == ["sent", "sent"]
+        ready.assert_called_once_with()  # two of three taken: ask for the rest
+        assert notifications_deliver_ready_task() == ["sent"]
+        assert ready.call_count == 1
+    assert Notification.objects.get(pk=waiting.pk).status == NotificationStatus.READY
+    assert {m.to[0] for m in mailoutbox} == {n.recipient for n in due}
+
+
+def test_a_broken_full_round_does_not_ask_again(queue, monkeypatch, caplog):
+    monkeypatch.setattr(tasks_module, "READY_PER_TASK", 2)
+    queue(), queue()
+
+    def broken(*, notification_id, now):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(tasks_module, "notification_deliver", broken)
+    with (
+        time_machine.travel(NOW + timedelta(seconds=1), tick=False),
+        mock.patch.object(notifications_deliver_ready_task, "delay") as ready,
+    ):
+        assert notifications_deliver_ready_task() == ["error", "error"]
+    ready.assert_not_called()  # the dispatcher tries them again in a minute
+    assert "database gone" in caplog.text
+
+
+def test_a_broker_that_is_down_leaves_the_next_email_free_to_ask(queue, caplog):
+    down = OperationalError("Error 111 connecting")
+    with mock.patch.object(notifications_deliver_ready_task, "delay", side_effect=down) as ready:
+        assert notifications_deliver_soon() is False
+        assert notifications_deliver_soon() is False
+    assert ready.call_count == 2  # the failed ask did not block the next one
+    assert "ready notifications left for the dispatcher" in caplog.text
 
 
 def test_dispatch_task_enqueues_what_is_due(queue, django_capture_on_commit_callbacks):
@@ -130,7 +201,7 @@ def test_an_unexpected_enqueue_error_after_commit_is_logged_not_raised(
 ):
     bug = RuntimeError("Acquire on closed pool")
     with (
-        mock.patch.object(notification_deliver_task, "delay", side_effect=bug),
+        mock.patch.object(notifications_deliver_ready_task, "delay", side_effect=bug),
         django_capture_on_commit_callbacks(execute=True),
     ):
         queue()
@@ -143,7 +214,7 @@ def test_submission_commits_when_the_broker_is_down_and_dispatch_sends_later(
 ):
     down = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
     with (
-        mock.patch.object(notification_deliver_task, "delay", side_effect=down) as delay,
+        mock.patch.object(notifications_deliver_ready_task, "delay", side_effect=down) as delay,
         django_capture_on_commit_callbacks(execute=True),
         transaction.atomic(),
     ):
@@ -211,7 +282,7 @@ def test_worker_on_real_redis_delivers_a_queued_notification(require_redis, sett
                     recipient="asiakas@example.fi",
                     subject="Muistutuksesi on vastaanotettu",
                     body_text="Seuraa: https://example.fi/seuraa/SECRET",
-                    now=NOW,
+                    now=clock.now(),  # due when the worker looks
                 )
             for _ in range(100):
                 notification.refresh_from_db()
