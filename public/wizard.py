@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.choices import FilerRole
 from complaints.models import Organisation
 from public import forms
-from workflow.intake_settings import organisation_for_filing
+from workflow.intake_settings import organisation_get_for_filing
 
 PARTY_FIELDS = ("name", "email", "phone", "address")
 
@@ -89,7 +89,7 @@ class Draft:
         self.save()
 
     def organisation(self) -> Organisation | None:
-        return organisation_for_filing(self.data.get("organisation") or "")
+        return organisation_get_for_filing(self.data.get("organisation") or "")
 
     def context(self) -> dict[str, Any]:
         return {**self.data, "organisation_obj": self.organisation()}

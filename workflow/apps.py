@@ -7,6 +7,6 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Handling")
 
     def ready(self) -> None:
-        from workflow.intake_settings import connect_signals
+        from workflow.intake_settings import intake_settings_signals_connect
 
-        connect_signals()
+        intake_settings_signals_connect()

@@ -25,9 +25,10 @@ from complaints.services import (
     tracking_code_hash,
     tracking_code_new,
 )
+from workflow.calendar import closure_days_of
 from workflow.deadlines import deadline_basis, due_date_compute
 from workflow.errors import IdempotencyConflict, InvalidInput
-from workflow.intake_settings import IntakeSettings, intake_settings
+from workflow.intake_settings import IntakeSettings, intake_settings_get
 from workflow.notices import receipt_notice_queue
 
 
@@ -140,7 +141,7 @@ def complaint_submit(
     received_on = submission.received_on or today
     if received_on > today:
         raise InvalidInput("received_on", _("The day of arrival cannot be in the future."))
-    found = intake_settings(organisation_id=organisation.pk)
+    found = intake_settings_get(organisation_id=organisation.pk)
     _validate(found, submission, received_on=received_on)
 
     assisted = submission.ombudsman_consent and Role.OMBUDSMAN in roles_of(actor.user)
@@ -157,7 +158,7 @@ def complaint_submit(
     deadline = due_date_compute(
         received_on=received_on,
         extended=False,
-        closure_days=found.closure_days,
+        closure_days=closure_days_of(organisation_id=organisation.pk),
     )
     try:
         with transaction.atomic():

@@ -1,13 +1,14 @@
 """What filing reads of an organisation's settings, kept in each process between changes.
 
-Every filing needs the organisation, whether the chosen service unit is active, and the
-organisation's closure days. They change a few times a year (the admin, the closure-day
-inline), yet reading them was three of a submission's eight statements and a fifth of its
-CPU. Each process keeps what it read per organisation. Saving or deleting an
-organisation, a unit or a closure day drops this process's copy at once and, after the
-commit, bumps a version in the shared cache; every process compares that version at most
-once every ``CHECK_SECONDS`` and drops its copy when it changed. So a change is seen at
-once in the process that made it and within a second everywhere else (docs/adr/0011).
+Every filing needs the organisation (by its slug) and whether the chosen service unit is
+active. These change a few times a year, yet reading them was two of a submission's eight
+statements and, with the ORM's query building, about a sixth of its CPU. Each process
+keeps what it read per organisation. Saving or deleting an organisation or a unit drops
+this process's copy at once and, after the commit, writes a new version into the shared
+cache; every process compares that version at most once every ``CHECK_SECONDS`` and drops
+its copy when it changed. So a change is seen at once in the process that made it and
+within a second everywhere else (docs/adr/0011). Closure days are not kept: a due date is
+the law's deadline, and it is computed from what the database says at filing.
 
 Writes that send no signal (``QuerySet.update``, raw SQL, a restored backup) are not seen
 until ``intake_settings_reload`` runs or the processes restart; the code makes none.
@@ -15,18 +16,20 @@ until ``intake_settings_reload`` runs or the processes restart; the code makes n
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from complaints.models import ClosureDay, Organisation, ServiceUnit
+from complaints.models import Organisation, ServiceUnit
+
+logger = logging.getLogger(__name__)
 
 CHECK_SECONDS = 1.0
 VERSION_KEY = "intake-settings-version"
@@ -38,21 +41,33 @@ class IntakeSettings:
 
     organisation: Organisation
     active_unit_ids: frozenset[int]
-    closure_days: dict[date, str]
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    """Everything kept, swapped in one assignment: a reader takes ``_kept.snapshot`` once
+    and sees the old copies or the new ones, never half of each."""
+
+    by_id: dict[int, IntakeSettings] = field(default_factory=dict)
+    id_by_slug: dict[str, int] = field(default_factory=dict)
+    only_id: int | None = None
+
+    def with_settings(self, found: IntakeSettings) -> _Snapshot:
+        organisation = found.organisation
+        return _Snapshot(
+            by_id={**self.by_id, organisation.pk: found},
+            id_by_slug={**self.id_by_slug, organisation.slug: organisation.pk},
+            only_id=self.only_id,
+        )
 
 
 class _Kept:
-    """This process's copies; replaced wholesale, so readers on other threads see either
-    the old dictionaries or the new ones."""
-
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.by_id: dict[int, IntakeSettings] = {}
-        self.id_by_slug: dict[str, int] = {}
-        self.only_id: int | None = None
+        self.snapshot = _Snapshot()
         self.version: Any = None
         self.checked_at = float("-inf")
-        # Bumped by every forget: a read that began before it is not kept after it.
+        # Bumped by every drop: a read that began before it is not kept after it.
         self.generation = 0
 
     def forget(self) -> None:
@@ -61,53 +76,76 @@ class _Kept:
             self.checked_at = float("-inf")
 
     def _drop(self) -> None:
-        self.by_id, self.id_by_slug, self.only_id = {}, {}, None
+        self.snapshot = _Snapshot()
         self.generation += 1
 
     def check_version(self) -> None:
         moment = time.monotonic()
         if moment - self.checked_at < CHECK_SECONDS:
             return
-        version = cache.get(VERSION_KEY)
+        version = _shared_version()
         with self.lock:
-            if version != self.version:
+            if version is None or version != self.version:
                 self._drop()
                 self.version = version
             self.checked_at = moment
+
+    def keep(self, generation: int, change: Any) -> None:
+        """Apply ``change`` (snapshot → snapshot) unless a drop came after ``generation``."""
+        with self.lock:
+            if self.generation == generation:
+                self.snapshot = change(self.snapshot)
 
 
 _kept = _Kept()
 
 
-def intake_settings(*, organisation_id: int) -> IntakeSettings:
-    """The organisation with its active unit ids and closure days, as last read."""
+def _shared_version() -> str | None:
+    """The version every process compares; ``None`` when the cache cannot say (then
+    what is read is kept for at most ``CHECK_SECONDS``). A missing key gets a new
+    version, so a key that was evicted or cleared never reads as "no change"."""
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+            version = cache.get(VERSION_KEY)
+    except Exception as error:  # the cache is down: read from the database every time
+        logger.warning("Filing settings not kept: the cache is unavailable (%r)", error)
+        return None
+    return str(version) if version is not None else None
+
+
+def intake_settings_get(*, organisation_id: int) -> IntakeSettings:
+    """The organisation with its active unit ids, as last read."""
     _kept.check_version()
-    found = _kept.by_id.get(organisation_id)
+    found = _kept.snapshot.by_id.get(organisation_id)
     if found is None:
         generation = _kept.generation
         found = _read(Organisation.objects.get(pk=organisation_id), generation)
     return found
 
 
-def organisation_for_filing(slug: str) -> Organisation | None:
+def organisation_get_for_filing(slug: str) -> Organisation | None:
     """The organisation named by ``slug``; without one, the only organisation there is.
     ``None`` when there is no such organisation, or no slug and several to choose from."""
     _kept.check_version()
     generation = _kept.generation
+    snapshot = _kept.snapshot
+    known = snapshot.id_by_slug.get(slug) if slug else snapshot.only_id
+    found = snapshot.by_id.get(known) if known is not None else None
+    if found is not None:
+        return found.organisation
     if slug:
-        known = _kept.id_by_slug.get(slug)
-        if known is not None and known in _kept.by_id:
-            return _kept.by_id[known].organisation
         organisation = Organisation.objects.filter(slug=slug).first()
     else:
-        if _kept.only_id is not None and _kept.only_id in _kept.by_id:
-            return _kept.by_id[_kept.only_id].organisation
         candidates = list(Organisation.objects.all()[:2])
         organisation = candidates[0] if len(candidates) == 1 else None
         if organisation is not None:
-            with _kept.lock:
-                if _kept.generation == generation:
-                    _kept.only_id = organisation.pk
+            only_id = organisation.pk
+            _kept.keep(
+                generation,
+                lambda kept: _Snapshot(kept.by_id, kept.id_by_slug, only_id),
+            )
     return None if organisation is None else _read(organisation, generation).organisation
 
 
@@ -119,15 +157,9 @@ def _read(organisation: Organisation, generation: int) -> IntakeSettings:
                 "pk", flat=True
             )
         ),
-        closure_days=dict(
-            ClosureDay.objects.filter(organisation=organisation).values_list("date", "description")
-        ),
     )
-    with _kept.lock:
-        if _kept.generation != generation:  # changed while reading: use it, keep nothing
-            return found
-        _kept.by_id = {**_kept.by_id, organisation.pk: found}
-        _kept.id_by_slug = {**_kept.id_by_slug, organisation.slug: organisation.pk}
+    # Kept unless a change overtook the read; used for this call either way.
+    _kept.keep(generation, lambda kept: kept.with_settings(found))
     return found
 
 
@@ -144,8 +176,8 @@ def _changed(sender: type, **kwargs: Any) -> None:
     transaction.on_commit(intake_settings_reload, robust=True)
 
 
-def connect_signals() -> None:
-    for model in (Organisation, ServiceUnit, ClosureDay):
+def intake_settings_signals_connect() -> None:
+    for model in (Organisation, ServiceUnit):
         post_save.connect(_changed, sender=model, dispatch_uid=f"intake-settings-{model.__name__}")
         post_delete.connect(
             _changed, sender=model, dispatch_uid=f"intake-settings-{model.__name__}-delete"

@@ -54,7 +54,7 @@ from workflow.api.serializers import (
 from workflow.api.transitions import TRANSITIONS, transitions_available
 from workflow.case_access import attachment_read_or_404
 from workflow.intake import complaint_submit
-from workflow.intake_settings import organisation_for_filing
+from workflow.intake_settings import organisation_get_for_filing
 
 ORDERINGS = {
     "due_date": ("due_date", "id"),
@@ -77,7 +77,7 @@ class QueuePagination(CursorPagination):
 
 
 def _organisation_for_submission(slug: str) -> Organisation:
-    found = organisation_for_filing(slug)
+    found = organisation_get_for_filing(slug)
     if found is None:
         raise ValidationError({"organisation": [_("Choose the organisation.")]})
     return found
