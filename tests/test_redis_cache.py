@@ -20,14 +20,17 @@ def test_one_client_per_pool_serves_every_call(require_redis: str) -> None:
     assert built.call_count == 1
 
 
-def test_clients_follow_the_pool_chosen_for_reads_and_writes(require_redis: str) -> None:
-    # Two servers: writes go to the first, reads to a replica; each pool keeps its client.
-    cache = RedisCache(f"{require_redis},{require_redis}", {"KEY_PREFIX": "test-shared-client"})
+def test_each_replica_read_goes_through_its_own_pool_and_client(require_redis: str) -> None:
+    # Three servers: writes go to the first, reads to a random one of the two replicas.
+    servers = ",".join([require_redis] * 3)
+    cache = RedisCache(servers, {"KEY_PREFIX": "test-shared-client"})
     client: Any = cache._cache
     writer = client.get_client(write=True)
-    reader = client.get_client(write=False)
     assert writer is client.get_client(write=True)
-    assert reader is client.get_client(write=False)
-    assert writer is not reader
-    assert writer.connection_pool is client._get_connection_pool(True)
-    assert reader.connection_pool is client._get_connection_pool(False)
+    assert writer.connection_pool is client._pools[0]
+    readers = {}
+    for _ in range(60):
+        reader = client.get_client(write=False)
+        index = next(i for i, pool in client._pools.items() if pool is reader.connection_pool)
+        assert readers.setdefault(index, reader) is reader  # one client per pool
+    assert set(readers) == {1, 2}  # both replicas served reads (1 in 2**59 to miss one)
