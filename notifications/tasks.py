@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
@@ -21,6 +22,10 @@ DELIVER_SOON_KEY = "notifications:deliver-ready-waiting"
 DELIVER_SOON_SECONDS = 30
 # Rows one deliver_ready task takes; when it takes this many it asks for another.
 READY_PER_TASK = 200
+# A row is due from the filing's clock reading; a worker whose clock is behind the web's by
+# up to this much still sends it at once. A retry waits a minute at least, so it is never
+# sent early by more than this.
+CLOCK_MARGIN = timedelta(seconds=10)
 
 
 @shared_task(name="notifications.deliver")  # type: ignore[untyped-decorator]
@@ -40,8 +45,8 @@ def notifications_deliver_task(*, notification_ids: list[int], **kwargs: Any) ->
 def notifications_deliver_ready_task(**kwargs: Any) -> list[str]:
     """Deliver every ready message that is due, each claimed on its own: the task that
     ``notifications_deliver_soon`` asks for. Emails queued from now on ask for the next one."""
-    cache.delete(DELIVER_SOON_KEY)
-    ids = notifications_due(now=clock.now(), limit=READY_PER_TASK)
+    cache.delete(DELIVER_SOON_KEY)  # before the look-up: a row committed later asks again
+    ids = notifications_due(now=clock.now() + CLOCK_MARGIN, limit=READY_PER_TASK)
     outcomes = _deliver_each(ids)
     if len(ids) == READY_PER_TASK and outcomes.count("error") < len(ids):
         notifications_deliver_soon()  # more are waiting (unless all of these broke)
@@ -77,8 +82,10 @@ def notifications_deliver_soon() -> bool:
         return False
     try:
         notifications_deliver_ready_task.delay()
-    except (OperationalError, OSError) as exc:  # ConnectionError is an OSError
-        cache.delete(DELIVER_SOON_KEY)
+    except Exception as exc:
+        cache.delete(DELIVER_SOON_KEY)  # no task is waiting: the next email must ask again
+        if not isinstance(exc, (OperationalError, OSError)):  # ConnectionError is an OSError
+            raise
         logger.warning("Broker unavailable; ready notifications left for the dispatcher (%r)", exc)
         return False
     return True

@@ -3,7 +3,7 @@ message, the dispatcher sends it later; a real worker on real Redis delivers."""
 
 import logging
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
@@ -122,6 +122,54 @@ def test_a_broker_that_is_down_leaves_the_next_email_free_to_ask(queue, caplog):
         assert notifications_deliver_soon() is False
     assert ready.call_count == 2  # the failed ask did not block the next one
     assert "ready notifications left for the dispatcher" in caplog.text
+
+
+def test_an_email_committed_while_the_task_reads_asks_for_the_next_one(queue, monkeypatch):
+    queue()
+    real = tasks_module.notifications_due
+    asked = []
+
+    def due_while_another_commits(*, now, limit):
+        # Another filing commits its receipt while this task looks for rows.
+        asked.append(notifications_deliver_soon())
+        return real(now=now, limit=limit)
+
+    monkeypatch.setattr(tasks_module, "notifications_due", due_while_another_commits)
+    with (
+        time_machine.travel(NOW, tick=False),
+        mock.patch.object(notifications_deliver_ready_task, "delay") as ready,
+    ):
+        notifications_deliver_ready_task()
+    assert asked == [True]  # the key was gone before the look-up: a task was asked for
+    ready.assert_called_once_with()
+
+
+def test_a_worker_whose_clock_is_a_little_behind_still_sends_at_once(queue, mailoutbox):
+    queue(now=NOW)
+    with time_machine.travel(NOW - timedelta(seconds=5), tick=False):
+        assert notifications_deliver_ready_task() == ["sent"]
+    assert len(mailoutbox) == 1
+
+
+def test_an_unexpected_error_asking_for_the_task_frees_the_next_ask():
+    bug = RuntimeError("Acquire on closed pool")
+    with mock.patch.object(notifications_deliver_ready_task, "delay", side_effect=bug) as ready:
+        with pytest.raises(RuntimeError):
+            notifications_deliver_soon()
+        with pytest.raises(RuntimeError):
+            notifications_deliver_soon()
+    assert ready.call_count == 2
+
+
+def test_a_lost_task_stops_holding_up_new_asks_when_its_key_expires():
+    with mock.patch.object(notifications_deliver_ready_task, "delay") as ready:
+        assert notifications_deliver_soon() is True
+        assert notifications_deliver_soon() is False  # one is waiting
+        with time_machine.travel(
+            datetime.now(UTC) + timedelta(seconds=tasks_module.DELIVER_SOON_SECONDS + 1)
+        ):
+            assert notifications_deliver_soon() is True  # it was lost: ask again
+    assert ready.call_count == 2
 
 
 def test_dispatch_task_enqueues_what_is_due(queue, django_capture_on_commit_callbacks):
