@@ -6,17 +6,23 @@ with varying row counts out of its 128-entry cache. A case has 57 columns, so ev
 filing parsed its INSERT again: 5–8 % of a submission's web CPU (cProfile). This widens
 the limit to ``PARAMETERS``; the cache stays bounded by its entries and by psycopg's
 4,096-byte query limit. ``tests/test_psycopg_cache.py`` fails if psycopg renames the
-setting or the case outgrows it.
+setting, stops reading it, or the case outgrows it.
 """
 
 from __future__ import annotations
+
+import logging
+
+logger = logging.getLogger(__name__)
 
 PARAMETERS = 80
 
 
 def psycopg_cache_widen() -> None:
-    try:
-        from psycopg import _queries
-    except ImportError:  # pragma: no cover - psycopg is a dependency
+    from psycopg import _queries
+
+    current = getattr(_queries, "MAX_CACHED_STATEMENT_PARAMS", None)
+    if current is None:  # a psycopg that no longer has the limit: nothing to widen
+        logger.warning("psycopg has no MAX_CACHED_STATEMENT_PARAMS; case INSERTs not cached")
         return
-    _queries.MAX_CACHED_STATEMENT_PARAMS = max(_queries.MAX_CACHED_STATEMENT_PARAMS, PARAMETERS)
+    _queries.MAX_CACHED_STATEMENT_PARAMS = max(current, PARAMETERS)

@@ -4,8 +4,11 @@ or learns may reach the declared fields or another request's copy."""
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
-from workflow.api.serializers import PartySerializer, SubmissionSerializer
+from rest_framework import fields, serializers
+
+from workflow.api.serializers import CopiedFieldsMixin, PartySerializer, SubmissionSerializer
 
 
 def _payload(**changes: Any) -> dict[str, Any]:
@@ -61,3 +64,34 @@ def test_labels_and_validators_are_the_declared_fields_own() -> None:
     party = PartySerializer(data={"name": "x" * 201})
     assert not party.is_valid()
     assert "name" in party.errors
+
+
+def test_only_the_nested_party_forms_are_built_again_per_request() -> None:
+    serializer = SubmissionSerializer(data=_payload(), context={})
+    built = []
+    real = fields.Field.__init__
+
+    def counted(self: Any, *args: Any, **kwargs: Any) -> None:
+        built.append(type(self).__name__)
+        real(self, *args, **kwargs)
+
+    with mock.patch.object(fields.Field, "__init__", counted):
+        for name in SubmissionSerializer._declared_fields:
+            assert serializer.fields[name].parent is serializer
+        assert serializer.fields["client"].fields["name"].parent is serializer.fields["client"]
+    # DRF's deep copy would build all 24 fields and each party's 4 again.
+    assert built == ["PartySerializer", "PartySerializer"]
+
+
+class _Tags(CopiedFieldsMixin, serializers.Serializer[Any]):
+    tags = serializers.ListField(child=serializers.CharField())
+
+
+def test_a_field_holding_a_child_gets_its_own_child_bound_to_the_copy() -> None:
+    first = _Tags(data={"tags": ["a"]}, context={"request": "first"})
+    second = _Tags(data={"tags": ["b"]}, context={"request": "second"})
+    assert first.fields["tags"].child is not second.fields["tags"].child
+    assert first.fields["tags"].child.context == {"request": "first"}
+    assert second.fields["tags"].child.context == {"request": "second"}
+    assert first.is_valid(), first.errors
+    assert first.validated_data == {"tags": ["a"]}

@@ -25,22 +25,27 @@ from workflow.replies import REPLY_MAX_LENGTH
 
 
 class CopiedFieldsMixin:
-    """DRF deep-copies every declared field for every serializer instance, and a field's
-    deep copy runs its ``__init__`` again (validators, choice tables): 14 % of a
-    submission's CPU, for the form that every filing goes through. What a request changes
-    on a field is what ``bind`` sets on it (name, parent, label, source), so a shallow
-    copy of the declared field serves; a nested serializer is still deep-copied, as it
-    keeps its own fields and data."""
+    """For a plain ``Serializer``: DRF deep-copies every declared field for every
+    serializer instance, and a field's deep copy runs its ``__init__`` again (validators,
+    choice tables): 14 % of a submission's CPU, for the form that every filing goes
+    through. What a request changes on a field is what ``bind`` sets on it (name, parent,
+    label, source), so a shallow copy of the declared field serves. A field that holds
+    other fields (a nested serializer, a list or dict field's child, a many-relation) is
+    still deep-copied: its inner fields are bound too."""
 
     _declared_fields: dict[str, serializers.Field[Any, Any, Any, Any]]
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         return {
-            name: copy.deepcopy(field)
-            if isinstance(field, serializers.BaseSerializer)
-            else copy.copy(field)
+            name: copy.deepcopy(field) if _holds_fields(field) else copy.copy(field)
             for name, field in self._declared_fields.items()
         }
+
+
+def _holds_fields(field: serializers.Field[Any, Any, Any, Any]) -> bool:
+    return isinstance(field, serializers.BaseSerializer) or any(
+        hasattr(field, name) for name in ("child", "child_relation")
+    )
 
 
 class PartySerializer(CopiedFieldsMixin, serializers.Serializer[Party]):
