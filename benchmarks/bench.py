@@ -39,6 +39,7 @@ from django.test.utils import CaptureQueriesContext
 
 from complaints import clock
 from complaints.models import Complaint, Document, Reply
+from workflow.intake_settings import intake_settings_reload
 
 BENCH_DIR = Path(os.environ["BENCH_DIR"])
 SEED = json.loads((BENCH_DIR / "seed.json").read_text())
@@ -385,6 +386,8 @@ def measure_statements() -> None:
         statements(submit, with_transaction_control=True),
         "incl. BEGIN/SAVEPOINT/COMMIT",
     )
+    intake_settings_reload()  # as after a change to the organisation, a unit or closure day
+    report("submission_statements_after_change", statements(submit), "SQL statements")
     queue = f"/api/v1/complaints/?unit={unit}&ordering=due_date"
     staff.get(queue)
     report("queue_page_statements", statements(lambda: staff.get(queue)), "SQL statements")
