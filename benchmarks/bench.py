@@ -95,6 +95,35 @@ def family(pid: int) -> list[int]:
     return [pid, *[k for kid in kids for k in family(kid)]]
 
 
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User and system CPU each process has used so far (a gone one is left out)."""
+    used = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return used
+
+
+def cpu_since(before: dict[int, float], now: dict[int, float]) -> float:
+    """CPU used between two readings by the processes alive at the second."""
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
+
+
+def postgres_pids() -> list[int]:
+    """The benchmark's PostgreSQL processes (the only server the run starts)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and (entry / "comm").read_text().strip() == "postgres":
+                found.append(int(entry.name))
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return found
+
+
 def wait_http(path: str, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -308,14 +337,17 @@ def client_address(worker: int, index: int) -> str:
     return f"10.{worker}.{index // 256 % 256}.{index % 256}"
 
 
-def measure_submissions() -> None:
+def measure_submissions(web_pid: int) -> None:
     # Forked, not spawned: a spawned client imports Django first, and four of those imports
     # would overlap the measured seconds. The children use only sockets; the parent's
     # database connection is closed first so that no child inherits it.
     connections.close_all()
     start_at = time.time() + 1
+    web_before, database_before = cpu_seconds(family(web_pid)), cpu_seconds(postgres_pids())
     with multiprocessing.get_context("fork").Pool(CLIENTS) as pool:
         results = pool.map(submit_worker, [(w, SUBMIT_SECONDS, start_at) for w in range(CLIENTS)])
+    web_cpu = cpu_since(web_before, cpu_seconds(family(web_pid)))
+    database_cpu = cpu_since(database_before, cpu_seconds(postgres_pids()))
     statuses: dict[int, int] = {}
     answered: dict[str, str] = {}
     sent: list[str] = []
@@ -344,6 +376,14 @@ def measure_submissions() -> None:
     )
     report("submission_latency_p50", round(p50, 1), "ms")
     report("submission_latency_p95", round(p95, 1), "ms")
+    # What a submission costs, whatever the machine's other tenants leave of its cores.
+    answered_total = max(sum(statuses.values()), 1)
+    report("submission_cpu_web", round(1000 * web_cpu / answered_total, 2), "ms CPU (gunicorn)")
+    report(
+        "submission_cpu_database",
+        round(1000 * database_cpu / answered_total, 2),
+        "ms CPU (PostgreSQL)",
+    )
 
 
 # --- in-process statement counts ----------------------------------------------------------
@@ -603,7 +643,7 @@ def main() -> None:
     try:
         wait_http("/healthz/")
         measure_queue()
-        measure_submissions()
+        measure_submissions(web.pid)
         web_rss = max(rss_mb(pid) for pid in family(web.pid))
     finally:
         stop(web)
