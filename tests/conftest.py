@@ -6,7 +6,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from complaints.choices import Role
-from tests.factories import OrganisationFactory, ServiceUnitFactory, staff_user
+from tests.factories import OrganisationFactory, ServiceUnitFactory, filed_online, staff_user
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
@@ -88,19 +88,5 @@ def approver2(org: Any) -> Any:
 def filed(org: Any, unit: Any) -> Any:
     """A muistutus filed online by the client: ``.complaint`` and its ``.tracking_code``."""
     from complaints import clock
-    from complaints.actors import Actor
-    from workflow.intake import Party, Submission, complaint_submit
 
-    return complaint_submit(
-        organisation=org,
-        submission=Submission(
-            description="Kohtelu",
-            filer_role="client",
-            client=Party(name="Maija"),
-            language="fi",
-            reply_delivery="online",
-            service_unit_id=unit.pk,
-        ),
-        actor=Actor.complainant(),
-        now=clock.now(),
-    )
+    return filed_online(org, unit, now=clock.now())

@@ -110,3 +110,23 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
 def received_on(day: date) -> datetime:
     """Noon in Helsinki on ``day``."""
     return datetime(day.year, day.month, day.day, 12, 0, tzinfo=HELSINKI)
+
+
+def filed_online(org: Any, unit: Any, *, now: datetime) -> Any:
+    """A muistutus filed online by the client through the real service: a ``Filed``."""
+    from complaints.actors import Actor
+    from workflow.intake import Party, Submission, complaint_submit
+
+    return complaint_submit(
+        organisation=org,
+        submission=Submission(
+            description="Kohtelu",
+            filer_role="client",
+            client=Party(name="Maija"),
+            language="fi",
+            reply_delivery="online",
+            service_unit_id=unit.pk,
+        ),
+        actor=Actor.complainant(),
+        now=now,
+    )

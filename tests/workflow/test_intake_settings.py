@@ -13,32 +13,18 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from complaints.actors import Actor
 from complaints.clock import HELSINKI
 from complaints.models import ClosureDay
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, filed_online
 from workflow import intake_settings as kept
 from workflow.errors import InvalidInput
-from workflow.intake import Party, Submission, complaint_submit
 from workflow.intake_settings import intake_settings_get, organisation_get_for_filing
 
 NOW = datetime(2026, 11, 2, 10, 0, tzinfo=HELSINKI)  # + 1 month = Wed 2.12.2026
 
 
 def _file(org: Any, unit: Any) -> Any:
-    return complaint_submit(
-        organisation=org,
-        submission=Submission(
-            description="Kohtelu",
-            filer_role="client",
-            client=Party(name="Maija"),
-            language="fi",
-            reply_delivery="online",
-            service_unit_id=unit.pk,
-        ),
-        actor=Actor.complainant(),
-        now=NOW,
-    ).complaint
+    return filed_online(org, unit, now=NOW).complaint
 
 
 def _queries(call: Any) -> int:
