@@ -4,12 +4,11 @@
 here is loaded once and inherited by every worker, including those started later to
 replace one (``max_requests``). Django loads the URLconf (and with it every view
 module), the holiday calendar and the email address patterns only when the first request
-needs them, and the Redis client and the broker's transport on the first cache look-up and
-the first task sent; ``_warm_up`` loads them now, so a new worker's first requests do not
-pay for it
-(seconds of CPU per worker, seen with py-spy; docs/performance.md). Nothing here opens a
-database or Redis connection: a connection made before the fork would be shared by every
-worker.
+needs them, and the Redis client and the broker's transport on the first cache look-up
+and the first task sent; ``_warm_up`` loads them now, so a new worker's first requests
+do not pay for it (seconds of CPU per worker, seen with py-spy; docs/performance.md).
+Nothing here opens a database or Redis connection: a connection made before the fork
+would be shared by every worker.
 """
 
 import os

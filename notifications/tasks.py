@@ -77,7 +77,8 @@ def notifications_deliver_soon() -> bool:
     there already: the email just queued will be among the rows it delivers. So a burst of
     filings, each with its receipt, costs one broker message per worker round, not one per
     email. Never raises for a broker that is down: the rows stay ``ready`` and the
-    dispatcher picks them up. Returns whether a task was sent."""
+    dispatcher picks them up. Any failure frees the key for the next email's ask.
+    Returns whether a task was sent."""
     if not cache.add(DELIVER_SOON_KEY, 1, DELIVER_SOON_SECONDS):
         return False
     try:
