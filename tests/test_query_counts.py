@@ -297,3 +297,14 @@ def test_the_sweep_takes_the_same_statements_however_many_cases_exist_or_change(
     assert Complaint.objects.filter(pk__in=changed, overdue=True).count() == 1010
     assert nothing_large == nothing_small
     assert many == few
+
+
+def test_a_sweep_with_nothing_due_opens_no_transaction(world: dict[str, Any]) -> None:
+    """Each timer looks with a plain query first; only work found opens a transaction."""
+    deadlines_sweep(now=NOW)  # reminders and flags of the seeded cases
+    with CaptureQueriesContext(connection) as queries:
+        deadlines_sweep(now=NOW)
+    sent = [query["sql"].lstrip().upper() for query in queries.captured_queries]
+    # Inside the test's own transaction an atomic block is a SAVEPOINT.
+    assert not [sql for sql in sent if sql.startswith(("SAVEPOINT", "BEGIN"))]
+    assert all(sql.startswith("SELECT") for sql in sent)

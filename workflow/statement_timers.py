@@ -102,6 +102,8 @@ def _run(timer: Timer, *, reminding: bool, today: date, now: datetime, dry_run: 
     candidates = _candidates(timer, reminding=reminding, today=today)
     if dry_run:
         return candidates.count()
+    if not candidates.exists():  # the usual sweep: no transaction, no locking query to build
+        return 0
     total = 0
     while True:
         done = _batch(timer, candidates, reminding=reminding, now=now)

@@ -106,6 +106,8 @@ def _flag(*, tier: BreachTier, cutoff: date, now: datetime, dry_run: bool) -> in
     )
     if dry_run:
         return candidates.count()
+    if not candidates.exists():  # the usual sweep: no transaction, no locking query to build
+        return 0
     flagged = 0
     while True:
         batch = _flag_batch(tier=tier, flag=flag, candidates=candidates, now=now)
