@@ -13,7 +13,17 @@ from datetime import date, datetime, timedelta
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import DateTimeField, Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.db.models.functions import JSONObject
 from django.utils.dateparse import parse_datetime
 
@@ -220,31 +230,35 @@ def letters_requeue(*, now: datetime, dry_run: bool = False) -> int:
     just them): the events missing a letter, with which letters exist. Generation is
     idempotent, so a letter queued twice is made once. Returns how many were sent to the
     broker (found, on a dry run)."""
-    made = {
-        _made(kind): Exists(
-            Document.objects.filter(complaint_id=OuterRef("complaint_id"), kind=kind)
+    # Per letter: this event asks for it, it is wanted, and it was not made. Written once,
+    # read twice: as the filter, and per row to tell which letters are missing.
+    missing_letter = {
+        _missing(kind): ExpressionWrapper(
+            Q(kind=event_kind)
+            & _wants(kind)
+            & ~Exists(Document.objects.filter(complaint_id=OuterRef("complaint_id"), kind=kind)),
+            output_field=BooleanField(),
         )
-        for _event_kind, kind in LETTERS_OF_EVENTS
+        for event_kind, kind in LETTERS_OF_EVENTS
     }
-    missing_any = Q()
-    for event_kind, kind in LETTERS_OF_EVENTS:
-        missing_any |= Q(kind=event_kind, **{_made(kind): False}) & _wants(kind)
+    any_missing = Q()
+    for name in missing_letter:
+        any_missing |= Q(**{name: True})
     rows = (
         CaseEvent.objects.filter(
             kind__in={event_kind for event_kind, _kind in LETTERS_OF_EVENTS},
             at__gte=now - REQUEUE_WINDOW,
             at__lte=now - REQUEUE_AFTER,
         )
-        .annotate(diary_number=F("complaint__authority_diary_number"), **made)
-        .filter(missing_any)
+        .annotate(diary_number=F("complaint__authority_diary_number"), **missing_letter)
+        .filter(any_missing)
         .order_by()
-        .values("complaint_id", "kind", "diary_number", *made)
+        .values("complaint_id", *missing_letter)
     )
     missing: dict[Document.Kind, set[int]] = {}
     for row in rows:
-        for event_kind, kind in LETTERS_OF_EVENTS:
-            wanted = kind != Document.Kind.REPORT_BACK or row["diary_number"]
-            if row["kind"] == event_kind and wanted and not row[_made(kind)]:
+        for _event_kind, kind in LETTERS_OF_EVENTS:
+            if row[_missing(kind)]:
                 missing.setdefault(kind, set()).add(row["complaint_id"])
     if dry_run:
         return sum(len(ids) for ids in missing.values())
@@ -253,8 +267,8 @@ def letters_requeue(*, now: datetime, dry_run: bool = False) -> int:
     )
 
 
-def _made(kind: Document.Kind) -> str:
-    return f"made_{kind.value}"
+def _missing(kind: Document.Kind) -> str:
+    return f"missing_{kind.value}"
 
 
 def _wants(kind: Document.Kind) -> Q:
