@@ -14,13 +14,10 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import (
-    BooleanField,
     DateTimeField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
-    Q,
     QuerySet,
     Value,
 )
@@ -45,11 +42,15 @@ REQUEUE_WINDOW = timedelta(days=2)
 # in workflow/transitions.py), with the event it records: the letters that write down an
 # event (``DATED_BY_EVENT``) but the internal escalation note, re-queued by its breach. A
 # letter of ``REPORT_BACK`` is made only for a kantelu the authority transferred back.
-LETTERS_OF_EVENTS = tuple(
-    (event_kind, kind)
+_TRANSITION_LETTERS = {
+    kind: event_kind
     for kind, event_kind in DATED_BY_EVENT.items()
     if kind != Document.Kind.INTERNAL_ESCALATION
-)
+}
+LETTERS_OF_EVENTS = {
+    event_kind: tuple(kind for kind, of in _TRANSITION_LETTERS.items() if of == event_kind)
+    for event_kind in _TRANSITION_LETTERS.values()
+}
 
 
 def moment_parse(value: str) -> datetime:
@@ -226,51 +227,43 @@ def letters_requeue(*, now: datetime, dry_run: bool = False) -> int:
     worker lost the task. Without this a lost reply letter would never reach the
     complainant's tracking page or the day's letters to post.
 
-    One query over two days of those events (the partial index ``event_letter_idx`` holds
-    just them): the events missing a letter, with which letters exist. Generation is
-    idempotent, so a letter queued twice is made once. Returns how many were sent to the
-    broker (found, on a dry run)."""
-    # Per letter: this event asks for it, it is wanted, and it was not made. Written once,
-    # read twice: as the filter, and per row to tell which letters are missing.
-    missing_letter = {
-        _missing(kind): ExpressionWrapper(
-            Q(kind=event_kind)
-            & _wants(kind)
-            & ~Exists(Document.objects.filter(complaint_id=OuterRef("complaint_id"), kind=kind)),
-            output_field=BooleanField(),
+    Plain queries over two days of those events (the partial index ``event_letter_idx``
+    holds just them): the events, the letters their cases have, and which of them the
+    authority transferred back; what an event asks for and its case lacks is queued.
+    Generation is idempotent, so a letter queued twice is made once. Returns how many were
+    sent to the broker (found, on a dry run)."""
+    events = CaseEvent.objects.filter(
+        kind__in=LETTERS_OF_EVENTS.keys(),
+        at__gte=now - REQUEUE_WINDOW,
+        at__lte=now - REQUEUE_AFTER,
+    ).order_by()
+    rows = list(events.values_list("complaint_id", "kind"))
+    if not rows:
+        return 0
+    letter_kinds = {kind for kinds in LETTERS_OF_EVENTS.values() for kind in kinds}
+    made = set(
+        Document.objects.filter(
+            complaint_id__in=events.values("complaint_id"), kind__in=letter_kinds
         )
-        for event_kind, kind in LETTERS_OF_EVENTS
-    }
-    any_missing = Q()
-    for name in missing_letter:
-        any_missing |= Q(**{name: True})
-    rows = (
-        CaseEvent.objects.filter(
-            kind__in={event_kind for event_kind, _kind in LETTERS_OF_EVENTS},
-            at__gte=now - REQUEUE_WINDOW,
-            at__lte=now - REQUEUE_AFTER,
-        )
-        .annotate(diary_number=F("complaint__authority_diary_number"), **missing_letter)
-        .filter(any_missing)
         .order_by()
-        .values("complaint_id", *missing_letter)
+        .values_list("complaint_id", "kind")
+    )
+    # A report back only for a kantelu the authority transferred back (a diary number).
+    transferred_back = set(
+        Complaint.objects.filter(
+            id__in=events.filter(kind=EventKind.REPLY_APPROVED).values("complaint_id")
+        )
+        .exclude(authority_diary_number="")
+        .values_list("id", flat=True)
     )
     missing: dict[Document.Kind, set[int]] = {}
-    for row in rows:
-        for _event_kind, kind in LETTERS_OF_EVENTS:
-            if row[_missing(kind)]:
-                missing.setdefault(kind, set()).add(row["complaint_id"])
+    for complaint_id, event_kind in rows:
+        for kind in LETTERS_OF_EVENTS[event_kind]:
+            wanted = kind != Document.Kind.REPORT_BACK or complaint_id in transferred_back
+            if wanted and (complaint_id, kind) not in made:
+                missing.setdefault(kind, set()).add(complaint_id)
     if dry_run:
         return sum(len(ids) for ids in missing.values())
     return sum(
         documents_enqueue(complaint_ids=sorted(ids), kind=kind) for kind, ids in missing.items()
     )
-
-
-def _missing(kind: Document.Kind) -> str:
-    return f"missing_{kind.value}"
-
-
-def _wants(kind: Document.Kind) -> Q:
-    """A report back only for a kantelu the authority transferred back (a diary number)."""
-    return ~Q(diary_number="") if kind == Document.Kind.REPORT_BACK else Q()
