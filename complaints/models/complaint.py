@@ -123,6 +123,12 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     overdue = models.BooleanField(_("overdue"), default=False)
     very_overdue = models.BooleanField(_("very overdue"), default=False)
     escalated = models.BooleanField(_("escalated"), default=False)
+    # The due date and lead time (days before it) of the last deadline reminder sent: the
+    # sweep's look-up skips a case reminded for its current due date at or below a window's
+    # lead without joining DeadlineReminder, the record that keeps a reminder once. A moved
+    # due date no longer matches, so nothing has to reset them.
+    reminded_due_date = models.DateField(null=True, blank=True, editable=False)
+    reminded_days_before = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     # --- handling ------------------------------------------------------------------------
     handler = models.ForeignKey(
@@ -213,9 +219,11 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
                 condition=Q(overdue=True),
                 name="queue_overdue_idx",
             ),
-            # The sweep: open cases not yet flagged, by due date.
+            # The sweep: open cases not yet flagged, by due date, with what they were last
+            # reminded for, so the reminder look-up reads the index alone.
             models.Index(
                 fields=["due_date"],
+                include=["id", "reminded_due_date", "reminded_days_before"],
                 condition=Q(status__in=OPEN_STATES, overdue=False),
                 name="sweep_overdue_idx",
             ),

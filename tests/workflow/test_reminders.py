@@ -2,11 +2,12 @@
 extension, to the handler or else the unit's responsible official."""
 
 from datetime import date, datetime
+from importlib import import_module
 from zoneinfo import ZoneInfo
 
 from complaints.actors import Actor
 from complaints.choices import Role, Status
-from complaints.models import DeadlineReminder
+from complaints.models import Complaint, DeadlineReminder
 from notifications.models import Notification
 from tests.factories import ComplaintFactory, received_on, staff_user
 from workflow.sweeps import deadlines_sweep
@@ -124,3 +125,69 @@ def test_a_handler_without_email_gets_the_inbox_item_and_nobody_else_the_email(o
     assert DeadlineReminder.objects.get().recipient_id == handler.pk
     assert list(InboxItem.objects.values_list("user_id", flat=True)) == [handler.pk]
     assert not Notification.objects.exists()
+
+
+def _case_due_2_december(org, unit, handler, status=Status.IN_HANDLING):
+    return ComplaintFactory.in_state(
+        status,
+        organisation=org,
+        service_unit=unit,
+        handler=handler,
+        received_at=received_on(date(2026, 11, 2)),
+    )
+
+
+def test_the_case_carries_the_due_date_and_lead_it_was_last_reminded_for(org, unit, handler):
+    complaint = _case_due_2_december(org, unit, handler)
+    assert (complaint.reminded_due_date, complaint.reminded_days_before) == (None, None)
+    deadlines_sweep(now=_at(date(2026, 11, 25)))
+    complaint.refresh_from_db()
+    assert (complaint.reminded_due_date, complaint.reminded_days_before) == (date(2026, 12, 2), 7)
+    # Reminded at 7 days: the 2-day window still reminds it, and then it carries 2.
+    assert deadlines_sweep(now=_at(date(2026, 11, 30)))["reminded"] == 1
+    complaint.refresh_from_db()
+    assert (complaint.reminded_due_date, complaint.reminded_days_before) == (date(2026, 12, 2), 2)
+
+
+def test_a_reminder_recorded_before_the_case_carried_it_is_not_sent_again(org, unit, handler):
+    """Cases reminded before the upgrade have no hint: the record still keeps them once."""
+    complaint = _case_due_2_december(org, unit, handler)
+    DeadlineReminder.objects.create(
+        complaint=complaint,
+        due_date=complaint.due_date,
+        days_before=7,
+        sent_at=_at(date(2026, 11, 25)),
+    )
+    assert deadlines_sweep(now=_at(date(2026, 11, 26)))["reminded"] == 0
+    assert not Notification.objects.exists()
+
+
+def test_the_upgrade_fills_in_what_open_cases_were_reminded_for(org, unit, handler):
+    from django.apps import apps
+
+    fill = import_module("complaints.migrations.0010_reminder_hint").hints_fill
+    reminded = _case_due_2_december(org, unit, handler)
+    moved = _case_due_2_december(org, unit, handler)
+    closed = _case_due_2_december(org, unit, handler, status=Status.CLOSED)
+    sent = _at(date(2026, 11, 25))
+    for complaint, due, days in [
+        (reminded, date(2026, 12, 2), 7),
+        (reminded, date(2026, 12, 2), 2),
+        (moved, date(2026, 11, 30), 2),  # for a due date the case no longer has
+        (closed, date(2026, 12, 2), 7),
+    ]:
+        DeadlineReminder.objects.create(
+            complaint=complaint, due_date=due, days_before=days, sent_at=sent
+        )
+    fill(apps, None)
+    hints = {
+        pk: (due, days)
+        for pk, due, days in Complaint.objects.values_list(
+            "pk", "reminded_due_date", "reminded_days_before"
+        )
+    }
+    assert hints == {
+        reminded.pk: (date(2026, 12, 2), 2),
+        moved.pk: (None, None),
+        closed.pk: (None, None),
+    }
