@@ -35,12 +35,16 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="complaint",
             name="reminded_days_before",
-            field=models.PositiveSmallIntegerField(blank=True, editable=False, null=True),
+            field=models.PositiveSmallIntegerField(
+                blank=True, editable=False, null=True, verbose_name="last reminded, days before"
+            ),
         ),
         migrations.AddField(
             model_name="complaint",
             name="reminded_due_date",
-            field=models.DateField(blank=True, editable=False, null=True),
+            field=models.DateField(
+                blank=True, editable=False, null=True, verbose_name="last reminded of due date"
+            ),
         ),
         migrations.RunPython(hints_fill, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(

@@ -127,8 +127,12 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     # sweep's look-up skips a case reminded for its current due date at or below a window's
     # lead without joining DeadlineReminder, the record that keeps a reminder once. A moved
     # due date no longer matches, so nothing has to reset them.
-    reminded_due_date = models.DateField(null=True, blank=True, editable=False)
-    reminded_days_before = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    reminded_due_date = models.DateField(
+        _("last reminded of due date"), null=True, blank=True, editable=False
+    )
+    reminded_days_before = models.PositiveSmallIntegerField(
+        _("last reminded, days before"), null=True, blank=True, editable=False
+    )
 
     # --- handling ------------------------------------------------------------------------
     handler = models.ForeignKey(
