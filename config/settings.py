@@ -16,6 +16,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from config.database import postgres_options
+
 # Lets ``admin.ModelAdmin[Model]`` and friends be subscripted at run time, as mypy wants.
 django_stubs_ext.monkeypatch()
 
@@ -125,6 +127,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["OPTIONS"] = postgres_options(
+        DATABASES["default"].get("OPTIONS", {}), jit_off=env.bool("DATABASE_JIT_OFF", default=True)
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
