@@ -47,7 +47,7 @@ _TRANSITION_LETTERS = {
     for kind, event_kind in DATED_BY_EVENT.items()
     if kind != Document.Kind.INTERNAL_ESCALATION
 }
-LETTERS_OF_EVENTS = {
+LETTERS_OF_EVENTS: dict[str, tuple[Document.Kind, ...]] = {
     event_kind: tuple(kind for kind, of in _TRANSITION_LETTERS.items() if of == event_kind)
     for event_kind in _TRANSITION_LETTERS.values()
 }
