@@ -191,3 +191,22 @@ def test_the_upgrade_fills_in_what_open_cases_were_reminded_for(org, unit, handl
         moved.pk: (None, None),
         closed.pk: (None, None),
     }
+
+
+def test_a_case_carrying_its_due_date_and_lead_is_not_looked_up_again(org, unit, handler):
+    """The hint alone keeps a window from reminding it; a hint for another due date or a
+    larger lead does not."""
+    from workflow.reminders import _candidates
+
+    complaint = _case_due_2_december(org, unit, handler)
+    window_7 = (7, date(2026, 11, 28), date(2026, 12, 2))
+    window_2 = (2, date(2026, 11, 30), date(2026, 12, 2))
+    cases = Complaint.objects.filter(pk=complaint.pk)
+    assert _candidates(*window_7).exists()
+
+    cases.update(reminded_due_date=date(2026, 12, 2), reminded_days_before=7)
+    assert not _candidates(*window_7).exists()  # no DeadlineReminder row: the hint decides
+    assert _candidates(*window_2).exists()
+
+    cases.update(reminded_due_date=date(2026, 11, 30), reminded_days_before=2)
+    assert _candidates(*window_7).exists()
