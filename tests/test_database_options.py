@@ -18,9 +18,15 @@ def test_jit_is_turned_off_beside_other_server_options() -> None:
 def test_a_database_url_that_sets_jit_keeps_its_choice() -> None:
     assert postgres_options({"options": "-c jit=on"}) == {"options": "-c jit=on"}
     assert postgres_options({"options": "--jit=on"}) == {"options": "--jit=on"}
+    assert postgres_options({"options": "-c JIT=on"}) == {"options": "-c JIT=on"}
     assert postgres_options({"options": "-c jit_above_cost=1"}) == {
         "options": "-c jit_above_cost=1 -c jit=off"
     }
+
+
+def test_options_from_the_environment_are_kept(monkeypatch: Any) -> None:
+    monkeypatch.setenv("PGOPTIONS", "-c statement_timeout=5000")
+    assert postgres_options({}) == {"options": "-c statement_timeout=5000 -c jit=off"}
 
 
 def test_behind_a_pooler_no_startup_option_is_added() -> None:
