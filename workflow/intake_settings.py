@@ -20,7 +20,7 @@ import logging
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.cache import cache
@@ -54,10 +54,10 @@ class _Snapshot:
 
     def with_settings(self, found: IntakeSettings) -> _Snapshot:
         organisation = found.organisation
-        return _Snapshot(
+        return replace(
+            self,
             by_id={**self.by_id, organisation.pk: found},
             id_by_slug={**self.id_by_slug, organisation.slug: organisation.pk},
-            only_id=self.only_id,
         )
 
 
@@ -142,10 +142,7 @@ def organisation_get_for_filing(slug: str) -> Organisation | None:
         organisation = candidates[0] if len(candidates) == 1 else None
         if organisation is not None:
             only_id = organisation.pk
-            _kept.keep(
-                generation,
-                lambda kept: _Snapshot(kept.by_id, kept.id_by_slug, only_id),
-            )
+            _kept.keep(generation, lambda kept: replace(kept, only_id=only_id))
     return None if organisation is None else _read(organisation, generation).organisation
 
 
