@@ -426,7 +426,7 @@ def measure_statements() -> None:
         statements(submit, with_transaction_control=True),
         "incl. BEGIN/SAVEPOINT/COMMIT",
     )
-    intake_settings_reload()  # as after a change to the organisation, a unit or closure day
+    intake_settings_reload()  # as after a change to an organisation or a unit
     report("submission_statements_after_change", statements(submit), "SQL statements")
     queue = f"/api/v1/complaints/?unit={unit}&ordering=due_date"
     staff.get(queue)
