@@ -15,7 +15,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from complaints.actors import Actor
@@ -177,29 +176,29 @@ class Notices:
         inbox_add_many(entries=self.entries, now=now)
 
 
+RECEIPT_SUBJECT = gettext_lazy("Your muistutus %(reference)s has been received")
+
+
 def receipt_notice_queue(*, complaint: Complaint, tracking_url: str, now: datetime) -> None:
-    """'We received your muistutus' with the reference and the private link, once per case."""
+    """'We received your muistutus' with the reference and the private link, once per case.
+
+    Every online filing sends one: the templates are rendered once per organisation and
+    language (``render_message``), and the reference and link filled in."""
     recipient = complainant_email(complaint)
     if not recipient:
         return
-    context = {
-        "reference": complaint.reference,
-        "tracking_url": tracking_url,
-        "organisation": complaint.organisation.name_in(complaint.language),
-    }
-    with translation.override(complaint.language):
-        subject = _("Your muistutus %(reference)s has been received") % context
-        body_text = render_to_string("email/receipt.txt", context)
-        body_html = render_to_string("email/receipt.html", context)
-    notification_queue(
+    language = complaint.language
+    message = render_message(
+        template="receipt",
+        subject=RECEIPT_SUBJECT,
+        context={"organisation": complaint.organisation.name_in(language)},
+        per_case={"reference": complaint.reference, "tracking_url": tracking_url},
+        language=language,
         recipient=recipient,
-        subject=subject,
-        body_text=body_text,
-        body_html=body_html,
-        language=complaint.language,
         dedupe_key=f"complaint:{complaint.pk}:receipt",
-        now=now,
+        html=True,
     )
+    _message_queue(message, now=now)
 
 
 def status_notice_queue(*, complaint: Complaint, name: str, actor: Actor, now: datetime) -> None:
@@ -232,12 +231,16 @@ def status_notice_queue(*, complaint: Complaint, name: str, actor: Actor, now: d
         dedupe_key=f"complaint:{complaint.pk}:status:{name}",
         html=True,
     )
+    _message_queue(message, now=now)
+
+
+def _message_queue(message: Message, *, now: datetime) -> None:
     notification_queue(
         recipient=message.recipient,
         subject=message.subject,
         body_text=message.body_text,
         body_html=message.body_html,
-        language=language,
+        language=message.language,
         dedupe_key=message.dedupe_key,
         now=now,
     )
