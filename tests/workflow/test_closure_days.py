@@ -12,7 +12,7 @@ from complaints.choices import DueRule, EventKind, Status
 from complaints.clock import HELSINKI
 from complaints.models import CaseEvent, ClosureDay, Complaint
 from tests.factories import ComplaintFactory, OrganisationFactory, received_on
-from workflow.calendar import complaint_due_date_explanation, due_dates_recompute
+from workflow.calendar import closure_days_of, complaint_due_date_explanation, due_dates_recompute
 
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=HELSINKI)
 RECEIVED = date(2026, 11, 2)  # + 1 month = Wed 2.12.2026
@@ -39,6 +39,18 @@ def _due(complaint: Complaint) -> date:
 
 def _changes(complaint: Complaint) -> list[CaseEvent]:
     return list(CaseEvent.objects.filter(complaint=complaint, kind=EventKind.DUE_DATE_CHANGED))
+
+
+def test_closure_days_of_gives_the_organisations_own_days_with_their_descriptions(org):
+    other = OrganisationFactory(slug="tornio", reference_prefix="TOR")
+    ClosureDay.objects.create(organisation=org, date=DUE, description="Henkilöstöpäivä")
+    ClosureDay.objects.create(organisation=org, date=date(2026, 12, 4))
+    ClosureDay.objects.create(organisation=other, date=date(2026, 12, 3), description="Muu")
+    assert closure_days_of(organisation_id=org.pk) == {
+        DUE: "Henkilöstöpäivä",
+        date(2026, 12, 4): "",
+    }
+    assert closure_days_of(organisation_id=other.pk + 1000) == {}
 
 
 def test_a_closure_day_on_the_due_date_moves_it_to_the_next_working_day(org, unit, handler):
