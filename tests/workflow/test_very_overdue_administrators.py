@@ -1,0 +1,94 @@
+"""A very overdue case in an organisation that names no leading official: its active
+administrators are told (and asked to name one), nobody else; no escalation is recorded."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+import pytest
+
+from complaints.choices import EventKind, Role
+from complaints.models import CaseEvent, StaffMembership
+from notifications.models import InboxItem, Notification
+from tests.factories import OrganisationFactory, staff_user
+from tests.workflow.timeline import at, case, people, sweep_at
+
+VERY_OVERDUE = at(date(2027, 1, 3), 0, 0)  # due 2.12.2026, a month on
+
+
+def _person(name: str, role: Role, org: Any, **membership: Any) -> Any:
+    user = staff_user(name, role, organisation=org)
+    user.email = f"{name}@example.fi"
+    user.is_active = membership.get("is_active", True)
+    user.save()
+    if "roles" in membership:
+        StaffMembership.objects.filter(user=user).update(roles=membership["roles"])
+    return user
+
+
+@pytest.fixture
+def no_leading_official(org: Any, unit: Any) -> dict[str, Any]:
+    staff = people(org, unit)
+    org.leading_official = None
+    org.save()
+    return staff
+
+
+def _very_overdue_emails() -> list[str]:
+    return sorted(
+        Notification.objects.filter(dedupe_key__contains=":very_overdue:").values_list(
+            "recipient", flat=True
+        )
+    )
+
+
+def test_the_administrators_are_told_when_no_leading_official_is_named(
+    org: Any,
+    unit: Any,
+    no_leading_official: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    complaint = case(org, unit, day=date(2026, 11, 2), handler=no_leading_official["handler"])
+    admin = _person("yllapitaja", Role.ADMIN, org)
+    _person("poissa", Role.ADMIN, org, is_active=False)
+    _person("kirjaamo", Role.ADMIN, org, roles=[Role.REGISTRY])  # not an administrator here
+    _person("naapuri", Role.ADMIN, OrganisationFactory(slug="tornio", reference_prefix="TOR"))
+
+    result, _notes = sweep_at(VERY_OVERDUE, django_capture_on_commit_callbacks)
+
+    assert result["flagged_very_overdue"] == 1
+    assert _very_overdue_emails() == ["yllapitaja@example.fi"]
+    notice = Notification.objects.get(dedupe_key__contains=":very_overdue:")
+    # Staff read the site's language (Finnish): asked to name the leading official.
+    assert notice.subject.startswith("Johtavaa viranhaltijaa ei ole nimetty")
+    assert complaint.reference in notice.subject
+    assert "Nimeä johtava viranhaltija" in notice.body_text
+    assert f"/staff/cases/{complaint.reference}/" in notice.body_text
+    assert complaint.description not in notice.body_text
+    assert list(
+        InboxItem.objects.filter(dedupe_key__contains=":very_overdue:").values_list(
+            "user", flat=True
+        )
+    ) == [admin.pk]
+    assert not CaseEvent.objects.filter(kind=EventKind.ESCALATED_INTERNALLY).exists()
+
+    sweep_at(at(date(2027, 1, 20)), django_capture_on_commit_callbacks)
+    assert _very_overdue_emails() == ["yllapitaja@example.fi"]  # once
+
+
+def test_with_no_administrator_either_the_case_is_logged(
+    org: Any,
+    unit: Any,
+    no_leading_official: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+    caplog: Any,
+) -> None:
+    complaint = case(org, unit, day=date(2026, 11, 2), handler=no_leading_official["handler"])
+    with caplog.at_level(logging.WARNING, logger="workflow.breach_follow_ups"):
+        result, _notes = sweep_at(VERY_OVERDUE, django_capture_on_commit_callbacks)
+    assert result["flagged_very_overdue"] == 1
+    assert _very_overdue_emails() == []
+    assert f"Case {complaint.pk} is very overdue" in caplog.text
+    assert "no active administrator" in caplog.text
