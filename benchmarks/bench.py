@@ -12,6 +12,7 @@ import http.client
 import json
 import multiprocessing
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -52,6 +53,8 @@ NOW = datetime.combine(
     date.fromisoformat(SEED["today"]), datetime.min.time(), tzinfo=ZoneInfo("Europe/Helsinki")
 ) + timedelta(hours=12)
 RESULTS: list[str] = []
+# Submissions counted under valgrind by measure_instructions (BENCH_INSTRUCTIONS=1).
+COUNTED = 100
 
 
 def report(name: str, value: float | int | str, unit: str) -> None:
@@ -471,6 +474,36 @@ def undo_overdue(ids: list[int]) -> None:
     CaseEvent.objects.filter(complaint_id__in=ids, at=NOW, kind="overdue").delete()
 
 
+def measure_instructions() -> None:
+    """One submission's instructions in the web process, under valgrind (see
+    ``submit_in_process.py``): the run with ``COUNTED`` submissions less the run with none."""
+    valgrind = shutil.which("valgrind")
+    if valgrind is None:
+        raise SystemExit("BENCH_INSTRUCTIONS=1 needs valgrind (Debian package valgrind)")
+
+    def instructions(count: int) -> int:
+        done = subprocess.run(
+            [
+                valgrind,
+                "--tool=cachegrind",
+                "--cache-sim=no",
+                "--cachegrind-out-file=/dev/null",
+                sys.executable,
+                str(ROOT / "benchmarks" / "submit_in_process.py"),
+                str(count),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": "0"},
+        )
+        line = next(line for line in done.stderr.splitlines() if "I   refs:" in line)
+        return int(line.split()[-1].replace(",", ""))
+
+    per_submission = (instructions(COUNTED) - instructions(0)) / COUNTED
+    report("submission_instructions", round(per_submission / 1e6, 2), "M (web process, valgrind)")
+
+
 def measure_sweep() -> None:
     from workflow.sweeps import deadlines_sweep
 
@@ -648,6 +681,8 @@ def main() -> None:
     finally:
         stop(web)
     measure_statements()
+    if os.environ.get("BENCH_INSTRUCTIONS") == "1":
+        measure_instructions()
     measure_sweep()
     measure_pdf()
     worker_rss = measure_worker()
