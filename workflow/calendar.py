@@ -27,7 +27,7 @@ def closure_days_of(*, organisation_id: int) -> dict[date, str]:
 
     Every filing reads them (never from a kept copy: ADR 0011). The statement is written
     here, not built by the ORM: building it cost more than running it, about 7 % of a
-    submission's CPU (docs/performance.md)."""
+    submission's instructions (docs/performance.md)."""
     with connection.cursor() as cursor:
         cursor.execute(_closure_days_sql(), [organisation_id])
         return dict(cursor.fetchall())
