@@ -494,9 +494,11 @@ def measure_instructions() -> None:
             ],
             capture_output=True,
             text=True,
-            check=True,
+            check=False,
             env={**os.environ, "PYTHONHASHSEED": "0"},
         )
+        if done.returncode != 0:
+            raise SystemExit(f"submit_in_process.py {count} failed:\n{done.stderr[-3000:]}")
         line = next(line for line in done.stderr.splitlines() if "I   refs:" in line)
         return int(line.split()[-1].replace(",", ""))
 

@@ -13,6 +13,7 @@ from html import escape as html_escape
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
@@ -23,6 +24,8 @@ from complaints.models import Complaint
 from notifications.inbox import InboxEntry, inbox_add_many
 from notifications.services import Message, notification_queue, notifications_queue_many
 
+RECEIPT_SUBJECT = gettext_lazy("Your muistutus %(reference)s has been received")
+STATUS_SUBJECT = gettext_lazy("News on your muistutus %(reference)s")
 # The transitions the complainant is told of by email, with the short event they read.
 STATUS_NOTICE_EVENTS: Mapping[str, Promise] = {
     "accept": gettext_lazy("Your muistutus has been accepted for handling."),
@@ -37,6 +40,12 @@ STATUS_NOTICE_EVENTS: Mapping[str, Promise] = {
 def staff_case_url(reference: str) -> str:
     """The staff page of a case, for links in messages sent without a request."""
     return f"{settings.SITE_URL}/staff/cases/{reference}/"
+
+
+def organisation_settings_url(organisation_id: int) -> str:
+    """The organisation's page in the admin (its leading official, closure days, ...)."""
+    path = reverse("admin:complaints_organisation_change", args=[organisation_id])
+    return f"{settings.SITE_URL}{path}"
 
 
 def complainant_email(complaint: Complaint) -> str:
@@ -119,10 +128,8 @@ def _fill(skeleton: str, per_case: Mapping[str, str], *, escape: bool) -> str:
     return skeleton
 
 
-def inbox_entry(*, user_id: int, subject: str, reference: str, dedupe_key: str) -> InboxEntry:
-    return InboxEntry(
-        user_id=user_id, subject=subject, link=staff_case_url(reference), dedupe_key=dedupe_key
-    )
+def inbox_entry(*, user_id: int, subject: str, link: str, dedupe_key: str) -> InboxEntry:
+    return InboxEntry(user_id=user_id, subject=subject, link=link, dedupe_key=dedupe_key)
 
 
 @dataclass
@@ -142,10 +149,12 @@ class Notices:
         subject: Promise,
         per_case: Mapping[str, str],
         dedupe_key: str,
+        link: str | None = None,
     ) -> None:
         """What a timer tells one staff member about one case: an email (when they have an
         address) and an inbox item with the same subject, in the staff's language.
-        ``per_case`` holds at least ``reference``."""
+        ``per_case`` holds at least ``reference``; the inbox item links to the case's staff
+        page unless ``link`` says where else."""
         language = settings.LANGUAGE_CODE
         if email:
             message = render_message(
@@ -166,7 +175,7 @@ class Notices:
             inbox_entry(
                 user_id=user_id,
                 subject=text,
-                reference=per_case["reference"],
+                link=link or staff_case_url(per_case["reference"]),
                 dedupe_key=dedupe_key,
             )
         )
@@ -176,14 +185,11 @@ class Notices:
         inbox_add_many(entries=self.entries, now=now)
 
 
-RECEIPT_SUBJECT = gettext_lazy("Your muistutus %(reference)s has been received")
-
-
 def receipt_notice_queue(*, complaint: Complaint, tracking_url: str, now: datetime) -> None:
     """'We received your muistutus' with the reference and the private link, once per case.
 
-    Every online filing sends one: the templates are rendered once per organisation and
-    language (``render_message``), and the reference and link filled in."""
+    Every online filing sends one: the templates are rendered once per language
+    (``render_message``), and the organisation, reference and link filled in."""
     recipient = complainant_email(complaint)
     if not recipient:
         return
@@ -191,8 +197,12 @@ def receipt_notice_queue(*, complaint: Complaint, tracking_url: str, now: dateti
     message = render_message(
         template="receipt",
         subject=RECEIPT_SUBJECT,
-        context={"organisation": complaint.organisation.name_in(language)},
-        per_case={"reference": complaint.reference, "tracking_url": tracking_url},
+        context={},
+        per_case={
+            "organisation": complaint.organisation.name_in(language),
+            "reference": complaint.reference,
+            "tracking_url": tracking_url,
+        },
         language=language,
         recipient=recipient,
         dedupe_key=f"complaint:{complaint.pk}:receipt",
@@ -223,7 +233,7 @@ def status_notice_queue(*, complaint: Complaint, name: str, actor: Actor, now: d
         }
     message = render_message(
         template="status_change",
-        subject=gettext_lazy("News on your muistutus %(reference)s"),
+        subject=STATUS_SUBJECT,
         context=context,
         per_case={"reference": complaint.reference},
         language=language,

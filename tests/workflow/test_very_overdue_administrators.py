@@ -1,5 +1,6 @@
 """A very overdue case in an organisation that names no leading official: its active
-administrators are told (and asked to name one), nobody else; no escalation is recorded."""
+administrators are told and sent to where they name one; nobody else; no escalation is
+recorded."""
 
 from __future__ import annotations
 
@@ -18,13 +19,15 @@ from tests.workflow.timeline import at, case, people, sweep_at
 VERY_OVERDUE = at(date(2027, 1, 3), 0, 0)  # due 2.12.2026, a month on
 
 
-def _person(name: str, role: Role, org: Any, **membership: Any) -> Any:
+def _person(
+    name: str, role: Role, org: Any, *, active: bool = True, roles_here: list[str] | None = None
+) -> Any:
     user = staff_user(name, role, organisation=org)
     user.email = f"{name}@example.fi"
-    user.is_active = membership.get("is_active", True)
+    user.is_active = active
     user.save()
-    if "roles" in membership:
-        StaffMembership.objects.filter(user=user).update(roles=membership["roles"])
+    if roles_here is not None:
+        StaffMembership.objects.filter(user=user).update(roles=roles_here)
     return user
 
 
@@ -52,30 +55,34 @@ def test_the_administrators_are_told_when_no_leading_official_is_named(
 ) -> None:
     complaint = case(org, unit, day=date(2026, 11, 2), handler=no_leading_official["handler"])
     admin = _person("yllapitaja", Role.ADMIN, org)
-    _person("poissa", Role.ADMIN, org, is_active=False)
-    _person("kirjaamo", Role.ADMIN, org, roles=[Role.REGISTRY])  # not an administrator here
+    also_admin = _person("paakayttaja", Role.ADMIN, org, roles_here=[Role.ADMIN, Role.HANDLER])
+    _person("poissa", Role.ADMIN, org, active=False)
+    _person("kirjaamo", Role.ADMIN, org, roles_here=[Role.REGISTRY])  # not an administrator here
     _person("naapuri", Role.ADMIN, OrganisationFactory(slug="tornio", reference_prefix="TOR"))
 
     result, _notes = sweep_at(VERY_OVERDUE, django_capture_on_commit_callbacks)
 
     assert result["flagged_very_overdue"] == 1
-    assert _very_overdue_emails() == ["yllapitaja@example.fi"]
-    notice = Notification.objects.get(dedupe_key__contains=":very_overdue:")
+    assert _very_overdue_emails() == ["paakayttaja@example.fi", "yllapitaja@example.fi"]
+    notice = Notification.objects.get(recipient="yllapitaja@example.fi")
     # Staff read the site's language (Finnish): asked to name the leading official.
     assert notice.subject.startswith("Johtavaa viranhaltijaa ei ole nimetty")
     assert complaint.reference in notice.subject
     assert "Nimeä johtava viranhaltija" in notice.body_text
-    assert f"/staff/cases/{complaint.reference}/" in notice.body_text
+    # They cannot open the case; they can name the leading official.
+    settings_page = f"/admin/complaints/organisation/{org.pk}/change/"
+    assert settings_page in notice.body_text
+    assert "/staff/cases/" not in notice.body_text
     assert complaint.description not in notice.body_text
-    assert list(
-        InboxItem.objects.filter(dedupe_key__contains=":very_overdue:").values_list(
-            "user", flat=True
-        )
-    ) == [admin.pk]
+    items = InboxItem.objects.filter(dedupe_key__contains=":very_overdue:").order_by("user")
+    assert [(item.user_id, item.link.endswith(settings_page)) for item in items] == [
+        (admin.pk, True),
+        (also_admin.pk, True),
+    ]
     assert not CaseEvent.objects.filter(kind=EventKind.ESCALATED_INTERNALLY).exists()
 
     sweep_at(at(date(2027, 1, 20)), django_capture_on_commit_callbacks)
-    assert _very_overdue_emails() == ["yllapitaja@example.fi"]  # once
+    assert len(_very_overdue_emails()) == 2  # once each
 
 
 def test_with_no_administrator_either_the_case_is_logged(
