@@ -20,6 +20,7 @@ from complaints.models import AuthorityRequest, CaseEvent, ClosureDay, Complaint
 from complaints.selectors import complaint_visible_queryset
 from complaints.services import access_record
 from workflow.api.transitions import TRANSITIONS
+from workflow.breach_follow_ups import escalations_catch_up
 from workflow.calendar import due_dates_recompute
 from workflow.errors import DomainError
 
@@ -35,6 +36,17 @@ class OrganisationAdmin(admin.ModelAdmin[Organisation]):
     prepopulated_fields = {"slug": ["name_fi"]}
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [ClosureDayInline]
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if "leading_official" in form.changed_data and obj.leading_official_id is not None:
+            count = escalations_catch_up(organisation_id=obj.pk, now=clock.now())
+            if count:
+                self.message_user(
+                    request,
+                    _("Escalated to the leading official: %(count)d very overdue cases.")
+                    % {"count": count},
+                )
 
     def save_formset(
         self,

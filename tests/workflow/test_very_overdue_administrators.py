@@ -1,20 +1,24 @@
 """A very overdue case in an organisation that names no leading official: its active
 administrators are told and sent to where they name one; nobody else; no escalation is
-recorded."""
+recorded until a leading official is named, and then once."""
 
 from __future__ import annotations
 
 import logging
 from datetime import date
 from typing import Any
+from unittest import mock
 
 import pytest
+from django.contrib import admin
+from django.test import RequestFactory
 
-from complaints.choices import EventKind, Role
-from complaints.models import CaseEvent, StaffMembership
+from complaints.choices import EventKind, Role, Status
+from complaints.models import CaseEvent, Complaint, Organisation, StaffMembership
 from notifications.models import InboxItem, Notification
 from tests.factories import OrganisationFactory, staff_user
-from tests.workflow.timeline import at, case, people, sweep_at
+from tests.workflow.timeline import at, case, frozen, people, sweep_at
+from workflow.breach_follow_ups import escalations_catch_up
 
 VERY_OVERDUE = at(date(2027, 1, 3), 0, 0)  # due 2.12.2026, a month on
 
@@ -99,3 +103,43 @@ def test_with_no_administrator_either_the_case_is_logged(
     assert _very_overdue_emails() == []
     assert f"Case {complaint.pk} is very overdue" in caplog.text
     assert "no active administrator" in caplog.text
+
+
+def test_a_leading_official_named_later_is_escalated_the_waiting_cases_once(
+    org: Any,
+    unit: Any,
+    no_leading_official: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    staff = no_leading_official
+    waiting = case(org, unit, day=date(2026, 11, 2), handler=staff["handler"])
+    replied = case(org, unit, day=date(2026, 11, 2), handler=staff["handler"])
+    _person("yllapitaja", Role.ADMIN, org)
+    sweep_at(VERY_OVERDUE, django_capture_on_commit_callbacks)
+    Complaint.objects.filter(pk=replied.pk).update(status=Status.CLOSED)  # answered since
+
+    org.leading_official = staff["leading"]
+    org.save()
+    model_admin = admin.site._registry[Organisation]
+    request = RequestFactory().post("/")
+    request.user = staff["leading"]
+    form = mock.Mock(changed_data=["leading_official"])
+    with (
+        frozen(at(date(2027, 1, 5))),
+        mock.patch.object(model_admin, "message_user") as told,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        model_admin.save_model(request, org, form, change=True)
+
+    assert "1" in str(told.call_args.args[1])
+    (escalation,) = Notification.objects.filter(recipient="johtava@example.fi")
+    assert (
+        escalation.dedupe_key == f"complaint:{waiting.pk}:very_overdue:staff:{staff['leading'].pk}"
+    )
+    (event,) = CaseEvent.objects.filter(kind=EventKind.ESCALATED_INTERNALLY)
+    assert event.complaint_id == waiting.pk
+    assert not event.public
+
+    # Saved again, or changed back and forth: nothing more.
+    assert escalations_catch_up(organisation_id=org.pk, now=at(date(2027, 1, 6))) == 0
+    assert CaseEvent.objects.filter(kind=EventKind.ESCALATED_INTERNALLY).count() == 1
