@@ -32,8 +32,8 @@ from complaints.models import CaseEvent, Complaint, DeadlineBreach, Document
 from workflow.breach_follow_ups import breaches_follow_up
 from workflow.letter_events import DATED_BY_EVENT
 from workflow.reminders import reminders_send
+from workflow.requeue_pace import documents_requeue_paced
 from workflow.statement_timers import statements_sweep
-from workflow.tasks import documents_enqueue
 
 SWEEP_BATCH = 5000
 REQUEUE_AFTER = timedelta(hours=1)
@@ -199,7 +199,8 @@ def deadlines_sweep(*, now: datetime, dry_run: bool = False) -> dict[str, object
 def escalation_notes_requeue(*, now: datetime, dry_run: bool = False) -> int:
     """Queue again the internal escalation notes still missing an hour after their breach
     (the broker was down when the sweep queued them, or a worker lost the task). Looks two
-    days back; generation is idempotent, so a note queued twice is made once."""
+    days back, at most every ``REQUEUE_EVERY`` per case; generation is idempotent, so a
+    note queued twice is made once."""
     missing = (
         DeadlineBreach.objects.filter(
             tier=BreachTier.OVERDUE,
@@ -218,7 +219,9 @@ def escalation_notes_requeue(*, now: datetime, dry_run: bool = False) -> int:
     ids = list(missing[:SWEEP_BATCH])
     if dry_run or not ids:
         return len(ids)
-    return documents_enqueue(complaint_ids=ids, kind=Document.Kind.INTERNAL_ESCALATION)
+    return documents_requeue_paced(
+        complaint_ids=ids, kind=Document.Kind.INTERNAL_ESCALATION, now=now
+    )
 
 
 def letters_requeue(*, now: datetime, dry_run: bool = False) -> int:
@@ -229,9 +232,10 @@ def letters_requeue(*, now: datetime, dry_run: bool = False) -> int:
 
     Plain queries over two days of those events (the partial index ``event_letter_idx``
     holds just them): the events, the letters their cases have, and which of them the
-    authority transferred back; what an event asks for and its case lacks is queued.
-    Generation is idempotent, so a letter queued twice is made once. Returns how many were
-    sent to the broker (found, on a dry run)."""
+    authority transferred back; what an event asks for and its case lacks is queued, at
+    most every ``REQUEUE_EVERY`` per case and letter (``requeue_pace``). Generation is
+    idempotent, so a letter queued twice is made once. Returns how many were sent to the
+    broker (found, on a dry run)."""
     events = CaseEvent.objects.filter(
         kind__in=LETTERS_OF_EVENTS.keys(),
         at__gte=now - REQUEUE_WINDOW,
@@ -265,5 +269,6 @@ def letters_requeue(*, now: datetime, dry_run: bool = False) -> int:
     if dry_run:
         return sum(len(ids) for ids in missing.values())
     return sum(
-        documents_enqueue(complaint_ids=sorted(ids), kind=kind) for kind, ids in missing.items()
+        documents_requeue_paced(complaint_ids=ids, kind=kind, now=now)
+        for kind, ids in missing.items()
     )

@@ -1,5 +1,6 @@
 """A letter whose generation task was lost (the broker was down at the transition's commit)
-is queued again by the sweep an hour later, once made never again."""
+is queued again by the sweep an hour later, once made never again; still missing, every
+half hour, not at every sweep."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from kombu.exceptions import OperationalError
 from pypdf import PdfReader
 
 from complaints.actors import Actor
-from complaints.choices import Status
-from complaints.models import Complaint, Document
+from complaints.choices import BreachTier, Status
+from complaints.models import Complaint, DeadlineBreach, Document
 from tests.workflow.timeline import at, case, frozen, people
+from workflow import requeue_pace
 from workflow.documents import document_generate
+from workflow.requeue_pace import REQUEUE_EVERY
 from workflow.sweeps import deadlines_sweep
 from workflow.tasks import documents_generate_task
 from workflow.transitions import (
@@ -150,6 +153,53 @@ def test_with_the_broker_still_down_nothing_counts_as_requeued(
     assert result["letters_requeued"] == 0
     # The next sweep, with the broker back, finds it still missing.
     assert _sweep(DONE + timedelta(hours=2, minutes=5)) == (1, {"reply": [replied.pk]})
+
+
+def test_a_letter_still_missing_is_queued_again_every_half_hour_not_every_sweep(
+    org: Any, unit: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Its generation keeps failing, say: not queued at every sweep for two days."""
+    staff = people(org, unit)
+    replied = case(org, unit, day=date(2026, 11, 2))
+    _reply_lost(django_capture_on_commit_callbacks, staff, replied)
+    first = DONE + timedelta(hours=1, minutes=5)
+
+    assert _sweep(first) == (1, {"reply": [replied.pk]})
+    assert _sweep(first + timedelta(minutes=5)) == (0, {})
+    assert _sweep(first + timedelta(minutes=29)) == (0, {})
+    assert _sweep(first + REQUEUE_EVERY) == (1, {"reply": [replied.pk]})
+    assert _sweep(first + REQUEUE_EVERY + timedelta(minutes=5)) == (0, {})
+
+
+def test_a_missing_escalation_note_is_paced_the_same_way(org: Any, unit: Any) -> None:
+    overdue = case(org, unit, day=date(2026, 11, 2))
+    DeadlineBreach.objects.create(
+        complaint=overdue, tier=BreachTier.OVERDUE, due_date=date(2026, 12, 2), recorded_at=DONE
+    )
+
+    def notes_queued(moment: Any) -> tuple[int, list[int]]:
+        with mock.patch.object(documents_generate_task, "delay") as delay:
+            result = deadlines_sweep(now=moment)
+        ids = [pk for call in delay.call_args_list for pk in call.kwargs["complaint_ids"]]
+        return int(result["escalation_notes_requeued"]), ids
+
+    first = DONE + timedelta(hours=2)
+    assert notes_queued(first) == (1, [overdue.pk])
+    assert notes_queued(first + timedelta(minutes=10)) == (0, [])
+    assert notes_queued(first + REQUEUE_EVERY) == (1, [overdue.pk])
+
+
+def test_with_the_cache_down_every_missing_letter_is_queued(
+    org: Any, unit: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    staff = people(org, unit)
+    replied = case(org, unit, day=date(2026, 11, 2))
+    _reply_lost(django_capture_on_commit_callbacks, staff, replied)
+    down = mock.Mock()
+    down.get_many.side_effect = down.set_many.side_effect = ConnectionError("cache down")
+    with mock.patch.object(requeue_pace, "cache", down):
+        assert _sweep(DONE + timedelta(hours=2)) == (1, {"reply": [replied.pk]})
+        assert _sweep(DONE + timedelta(hours=2, minutes=5)) == (1, {"reply": [replied.pk]})
 
 
 def test_a_letter_made_after_midnight_is_dated_the_day_of_its_decision(
