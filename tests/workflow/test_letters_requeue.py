@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 from unittest import mock
 
+import pytest
 from kombu.exceptions import OperationalError
 from pypdf import PdfReader
 
@@ -66,6 +67,14 @@ def _reply_lost(capture: Any, staff: dict[str, Any], complaint: Any) -> None:
     )
 
 
+@pytest.fixture
+def replied(org: Any, unit: Any, django_capture_on_commit_callbacks: Any) -> Any:
+    """A case replied at DONE (no diary number), its reply letter's task lost."""
+    complaint = case(org, unit, day=date(2026, 11, 2))
+    _reply_lost(django_capture_on_commit_callbacks, people(org, unit), complaint)
+    return complaint
+
+
 def test_lost_letters_of_each_transition_are_queued_again_after_an_hour(
     org: Any, unit: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -112,13 +121,8 @@ def test_lost_letters_of_each_transition_are_queued_again_after_an_hour(
 
 
 def test_a_reply_without_a_diary_number_has_no_report_back_and_old_events_are_left(
-    org: Any, unit: Any, django_capture_on_commit_callbacks: Any
+    replied: Any,
 ) -> None:
-    capture = django_capture_on_commit_callbacks
-    staff = people(org, unit)
-    replied = case(org, unit, day=date(2026, 11, 2))
-    _reply_lost(capture, staff, replied)
-
     assert _sweep(DONE + timedelta(hours=2)) == (1, {"reply": [replied.pk]})
     # Past the two-day look-back the sweep no longer looks (docs/timers.md).
     assert _sweep(DONE + timedelta(days=2, hours=1)) == (0, {})
@@ -141,12 +145,7 @@ def test_a_dry_run_counts_without_queuing(
     delay.assert_not_called()
 
 
-def test_with_the_broker_still_down_nothing_counts_as_requeued(
-    org: Any, unit: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    staff = people(org, unit)
-    replied = case(org, unit, day=date(2026, 11, 2))
-    _reply_lost(django_capture_on_commit_callbacks, staff, replied)
+def test_with_the_broker_still_down_nothing_counts_as_requeued(replied: Any) -> None:
     down = OperationalError("Error 111 connecting to localhost:6379. Connection refused.")
     with mock.patch.object(documents_generate_task, "delay", side_effect=down):
         result = deadlines_sweep(now=DONE + timedelta(hours=2))
@@ -156,12 +155,9 @@ def test_with_the_broker_still_down_nothing_counts_as_requeued(
 
 
 def test_a_letter_still_missing_is_queued_again_every_half_hour_not_every_sweep(
-    org: Any, unit: Any, django_capture_on_commit_callbacks: Any
+    replied: Any,
 ) -> None:
     """Its generation keeps failing, say: not queued at every sweep for two days."""
-    staff = people(org, unit)
-    replied = case(org, unit, day=date(2026, 11, 2))
-    _reply_lost(django_capture_on_commit_callbacks, staff, replied)
     first = DONE + timedelta(hours=1, minutes=5)
 
     assert _sweep(first) == (1, {"reply": [replied.pk]})
@@ -189,12 +185,7 @@ def test_a_missing_escalation_note_is_paced_the_same_way(org: Any, unit: Any) ->
     assert notes_queued(first + REQUEUE_EVERY) == (1, [overdue.pk])
 
 
-def test_with_the_cache_down_every_missing_letter_is_queued(
-    org: Any, unit: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    staff = people(org, unit)
-    replied = case(org, unit, day=date(2026, 11, 2))
-    _reply_lost(django_capture_on_commit_callbacks, staff, replied)
+def test_with_the_cache_down_every_missing_letter_is_queued(replied: Any) -> None:
     down = mock.Mock()
     down.get_many.side_effect = down.set_many.side_effect = ConnectionError("cache down")
     with mock.patch.object(requeue_pace, "cache", down):
