@@ -16,6 +16,12 @@ from rest_framework.exceptions import ValidationError
 
 from complaints import clock
 from complaints.actors import Actor
+from complaints.admin_scope import (
+    AdministeredInline,
+    AdministeredOnly,
+    administered_organisation_ids,
+    members_of,
+)
 from complaints.models import AuthorityRequest, CaseEvent, ClosureDay, Complaint, Organisation
 from complaints.selectors import complaint_visible_queryset
 from complaints.services import access_record
@@ -25,17 +31,44 @@ from workflow.calendar import due_dates_recompute
 from workflow.errors import DomainError
 
 
-class ClosureDayInline(admin.TabularInline[ClosureDay, Organisation]):
+class ClosureDayInline(AdministeredInline, admin.TabularInline[ClosureDay, Organisation]):
     model = ClosureDay
     extra = 1
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+class OrganisationAdmin(AdministeredOnly, admin.ModelAdmin[Organisation]):
+    """A superuser adds organisations; their administrators keep their settings."""
+
     list_display = ["name_fi", "slug", "reference_prefix", "languages"]
     prepopulated_fields = {"slug": ["name_fi"]}
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [ClosureDayInline]
+    organisation_field = "pk"
+    administrators_add = False
+    administrators_delete = False
+    # In public addresses and every case reference: set once, by a superuser.
+    identity_fields = ("slug", "reference_prefix")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return self.identity_fields
+
+    def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if request.user.is_superuser:
+            return super().get_prepopulated_fields(request, obj)
+        return {}
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        ids = administered_organisation_ids(request.user)
+        if db_field.name == "leading_official" and ids is not None:
+            # Someone on this organisation's staff, who can then open its cases.
+            match = request.resolver_match
+            object_id = str(match.kwargs.get("object_id", "")) if match else ""
+            this = frozenset({int(object_id)}) if object_id.isdigit() else frozenset()
+            kwargs["queryset"] = members_of(this & ids)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

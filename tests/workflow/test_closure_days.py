@@ -11,6 +11,7 @@ from complaints.actors import Actor
 from complaints.choices import DueRule, EventKind, Status
 from complaints.clock import HELSINKI
 from complaints.models import CaseEvent, ClosureDay, Complaint
+from tests.admin_forms import admin_form_data
 from tests.factories import ComplaintFactory, OrganisationFactory, received_on
 from workflow.calendar import closure_days_of, complaint_due_date_explanation, due_dates_recompute
 
@@ -139,27 +140,6 @@ def test_removing_the_closure_day_moves_the_date_back(org, unit):
 # --- through the Django admin --------------------------------------------------------------
 
 
-def _form_data(response: Any) -> dict[str, Any]:
-    """The change form's current values, as the browser would post them back."""
-    data: dict[str, Any] = {}
-
-    def add(form: Any) -> None:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = "on" if value is True else value
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for name, value in formset.management_form.initial.items():
-            data[f"{formset.prefix}-{name}"] = value
-        for form in formset.forms:
-            add(form)
-    return data
-
-
 @pytest.fixture
 def superuser_client(client: Any, django_user_model: Any) -> Any:
     client.force_login(django_user_model.objects.create_superuser("root", password="pw"))
@@ -173,7 +153,7 @@ def test_adding_a_closure_day_in_the_admin_recomputes_due_dates(superuser_client
 
     page = superuser_client.get(url)
     assert page.status_code == 200
-    data = _form_data(page)
+    data = admin_form_data(page)
     prefix = next(
         inline.formset.prefix
         for inline in page.context["inline_admin_formsets"]
@@ -194,7 +174,7 @@ def test_adding_a_closure_day_in_the_admin_recomputes_due_dates(superuser_client
 
     # Deleting it again in the admin moves the date back.
     page = superuser_client.get(url)
-    data = _form_data(page)
+    data = admin_form_data(page)
     data[f"{prefix}-0-DELETE"] = "on"
     response = superuser_client.post(url, data)
     assert response.status_code == 302

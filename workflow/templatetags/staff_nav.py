@@ -27,4 +27,6 @@ def staff_links(user: Any) -> list[tuple[str, str]]:
         links.append(("staff:assisted", _("Cases I assisted")))
     if Role.ADMIN in roles or getattr(user, "is_superuser", False):
         links.append(("staff:access_log", _("Access log")))
+        if user.is_staff:  # the admin's sign-in, which a superuser gives an administrator
+            links.append(("admin:index", _("Organisation settings")))
     return links

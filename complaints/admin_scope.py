@@ -1,0 +1,126 @@
+"""Who may configure what in the admin: a superuser everything, an organisation's
+administrators only that organisation.
+
+An administrator is a user in group ``admin`` whose membership in the organisation applies
+that role (``roles_in``); with Django's ``is_staff`` (the admin's sign-in) they manage their
+organisation's settings, closure days, units and staff memberships without any model
+permission. Model permissions never reach past the organisation: on a shared service one
+county's administrator must not see or change another's settings or staff.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Model, Q, QuerySet
+from django.http import HttpRequest
+
+from complaints.choices import Role
+from complaints.permissions import memberships_of, roles_in
+
+if TYPE_CHECKING:
+    from django.contrib.admin.options import BaseModelAdmin
+
+    _Base = BaseModelAdmin[Any]
+else:
+    _Base = object
+
+
+def administered_organisation_ids(user: Any) -> frozenset[int] | None:
+    """The organisations ``user`` administers; ``None`` for a superuser (every one)."""
+    if getattr(user, "is_superuser", False):
+        return None
+    return frozenset(pk for pk in memberships_of(user) if Role.ADMIN in roles_in(user, pk))
+
+
+def members_of(organisation_ids: frozenset[int]) -> QuerySet[Any]:
+    """Active users with a membership in one of the organisations."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__organisation_id__in=organisation_ids)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def assignable_users(organisation_ids: frozenset[int]) -> QuerySet[Any]:
+    """Users an administrator may give a membership: their own organisations' staff, and
+    accounts with no membership yet (a new colleague). Another organisation's staff stay
+    out of sight."""
+    return (
+        get_user_model()
+        .objects.filter(
+            Q(memberships__organisation_id__in=organisation_ids) | Q(memberships__isnull=True),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+class _AdministratorPermissions(_Base):
+    """Django's rules for a superuser; for anyone else, ``_administers``."""
+
+    administrators_add = True
+    administrators_delete = True
+
+    def _administers(self, request: HttpRequest, obj: Model | None) -> bool:
+        raise NotImplementedError
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        if request.user.is_superuser:
+            return bool(super().has_module_permission(request))
+        return self._administers(request, None)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if request.user.is_superuser:
+            return bool(super().has_view_permission(request, obj))
+        return self._administers(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if request.user.is_superuser:
+            return bool(super().has_change_permission(request, obj))
+        return self._administers(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, *parent: Model | None) -> bool:
+        # A ModelAdmin's takes the request only, an inline's the parent object too.
+        if request.user.is_superuser:
+            return bool(super().has_add_permission(request, *parent))
+        return self.administrators_add and self._administers(request, (*parent, None)[0])
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if request.user.is_superuser:
+            return bool(super().has_delete_permission(request, obj))
+        return self.administrators_delete and self._administers(request, obj)
+
+
+class AdministeredOnly(_AdministratorPermissions):
+    """A ``ModelAdmin`` mixin: a non-superuser sees and changes only the rows of the
+    organisations they administer (``organisation_field``: the path to the organisation's
+    id, ``pk`` on the organisation itself). ``administrators_add`` and
+    ``administrators_delete`` say whether administrators may add or delete such rows."""
+
+    organisation_field = "organisation"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset: QuerySet[Any] = super().get_queryset(request)
+        ids = administered_organisation_ids(request.user)
+        if ids is None:
+            return queryset
+        return queryset.filter(**{f"{self.organisation_field}__in": ids})
+
+    def _administers(self, request: HttpRequest, obj: Model | None) -> bool:
+        ids = administered_organisation_ids(request.user) or frozenset()
+        if obj is None:
+            return bool(ids)
+        field = "pk" if self.organisation_field == "pk" else f"{self.organisation_field}_id"
+        return getattr(obj, field) in ids
+
+
+class AdministeredInline(_AdministratorPermissions):
+    """An inline on the organisation's page, for whoever administers that organisation."""
+
+    def _administers(self, request: HttpRequest, obj: Model | None) -> bool:
+        ids = administered_organisation_ids(request.user) or frozenset()
+        return obj is not None and obj.pk in ids
