@@ -10,12 +10,7 @@ from django.db.models import ForeignKey, ManyToManyField
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from complaints.admin_scope import (
-    AdministeredOnly,
-    administered_organisation_ids,
-    assignable_users,
-    members_of,
-)
+from complaints.admin_scope import AdministeredOnly, administered_organisation_ids, staff_choices
 from complaints.choices import Role
 from complaints.models import Organisation, ServiceUnit, StaffMembership
 
@@ -29,10 +24,8 @@ def _organisations_for(request: HttpRequest, db_field: Any, kwargs: dict[str, An
         kwargs["queryset"] = Organisation.objects.filter(pk__in=ids)
     elif db_field.related_model is ServiceUnit:
         kwargs["queryset"] = ServiceUnit.objects.filter(organisation__in=ids)
-    elif db_field.name == "user":
-        kwargs["queryset"] = assignable_users(ids)
-    else:  # the unit's responsible official
-        kwargs["queryset"] = members_of(ids)
+    else:  # a membership's user (accounts are a superuser's), a unit's responsible official
+        kwargs["queryset"] = staff_choices(ids)
 
 
 @admin.register(ServiceUnit)
@@ -41,12 +34,28 @@ class ServiceUnitAdmin(AdministeredOnly, admin.ModelAdmin[ServiceUnit]):
     list_filter = [("organisation", admin.RelatedOnlyFieldListFilter), "active"]
     search_fields = ["name_fi", "name_sv", "name_en"]
     administrators_delete = False  # cases refer to units: an administrator deactivates one
+    settled_fields = ("organisation",)  # its cases and memberships stay where they are
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> Any:
         _organisations_for(request, db_field, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: ServiceUnit | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        field = form.base_fields.get("responsible_official")
+        if obj is not None and field is not None and not request.user.is_superuser:
+            field.queryset = staff_choices(  # type: ignore[attr-defined]
+                frozenset({obj.organisation_id}), keep=obj.responsible_official_id
+            )
+        return form
 
 
 class StaffMembershipForm(forms.ModelForm[StaffMembership]):
@@ -68,9 +77,10 @@ class StaffMembershipForm(forms.ModelForm[StaffMembership]):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        organisation = cleaned.get("organisation")
+        organisation = cleaned.get("organisation")  # read-only, once saved, for administrators
+        organisation_id = organisation.pk if organisation else self.instance.organisation_id
         units = cleaned.get("units") or []
-        if organisation is not None and any(u.organisation_id != organisation.pk for u in units):
+        if organisation_id is not None and any(u.organisation_id != organisation_id for u in units):
             self.add_error("units", _("Choose units of this organisation only."))
         return cleaned
 
@@ -82,6 +92,13 @@ class StaffMembershipAdmin(AdministeredOnly, admin.ModelAdmin[StaffMembership]):
     list_filter = [("organisation", admin.RelatedOnlyFieldListFilter), "all_units"]
     filter_horizontal = ["units"]
     search_fields = ["user__username"]
+    settled_fields = ("user", "organisation")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _own(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _own(request, obj) and super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(
         self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
@@ -94,3 +111,13 @@ class StaffMembershipAdmin(AdministeredOnly, admin.ModelAdmin[StaffMembership]):
     ) -> Any:
         _organisations_for(request, db_field, kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _own(request: HttpRequest, membership: StaffMembership | None) -> bool:
+    """An administrator's own membership, which only a superuser changes: its roles keep
+    the administrator's other roles out of the organisation's cases."""
+    return (
+        membership is not None
+        and not request.user.is_superuser
+        and membership.user_id == request.user.pk
+    )

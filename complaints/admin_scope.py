@@ -5,7 +5,9 @@ An administrator is a user in group ``admin`` whose membership in the organisati
 that role (``roles_in``); with Django's ``is_staff`` (the admin's sign-in) they manage their
 organisation's settings, closure days, units and staff memberships without any model
 permission. Model permissions never reach past the organisation: on a shared service one
-county's administrator must not see or change another's settings or staff.
+county's administrator must not see or change another's settings or staff. What decides
+reach beyond their own staff work stays with a superuser: user accounts and their groups,
+an organisation's identity and retention, and the administrator's own membership.
 """
 
 from __future__ import annotations
@@ -34,25 +36,13 @@ def administered_organisation_ids(user: Any) -> frozenset[int] | None:
     return frozenset(pk for pk in memberships_of(user) if Role.ADMIN in roles_in(user, pk))
 
 
-def members_of(organisation_ids: frozenset[int]) -> QuerySet[Any]:
-    """Active users with a membership in one of the organisations."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, memberships__organisation_id__in=organisation_ids)
-        .distinct()
-        .order_by("username")
-    )
-
-
-def assignable_users(organisation_ids: frozenset[int]) -> QuerySet[Any]:
-    """Users an administrator may give a membership: their own organisations' staff, and
-    accounts with no membership yet (a new colleague). Another organisation's staff stay
-    out of sight."""
+def staff_choices(organisation_ids: frozenset[int], *, keep: int | None = None) -> QuerySet[Any]:
+    """Active users with a membership in one of the organisations, and the user ``keep``
+    already chosen (so that saving the page never drops a choice made before)."""
     return (
         get_user_model()
         .objects.filter(
-            Q(memberships__organisation_id__in=organisation_ids) | Q(memberships__isnull=True),
-            is_active=True,
+            Q(is_active=True, memberships__organisation_id__in=organisation_ids) | Q(pk=keep)
         )
         .distinct()
         .order_by("username")
@@ -102,6 +92,14 @@ class AdministeredOnly(_AdministratorPermissions):
     ``administrators_delete`` say whether administrators may add or delete such rows."""
 
     organisation_field = "organisation"
+    superuser_fields: tuple[str, ...] = ()  # read-only for administrators
+    settled_fields: tuple[str, ...] = ()  # read-only for administrators once saved
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return fields
+        return fields + self.superuser_fields + (self.settled_fields if obj else ())
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset: QuerySet[Any] = super().get_queryset(request)

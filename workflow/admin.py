@@ -16,12 +16,7 @@ from rest_framework.exceptions import ValidationError
 
 from complaints import clock
 from complaints.actors import Actor
-from complaints.admin_scope import (
-    AdministeredInline,
-    AdministeredOnly,
-    administered_organisation_ids,
-    members_of,
-)
+from complaints.admin_scope import AdministeredInline, AdministeredOnly, staff_choices
 from complaints.models import AuthorityRequest, CaseEvent, ClosureDay, Complaint, Organisation
 from complaints.selectors import complaint_visible_queryset
 from complaints.services import access_record
@@ -47,28 +42,31 @@ class OrganisationAdmin(AdministeredOnly, admin.ModelAdmin[Organisation]):
     organisation_field = "pk"
     administrators_add = False
     administrators_delete = False
-    # In public addresses and every case reference: set once, by a superuser.
-    identity_fields = ("slug", "reference_prefix")
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        if request.user.is_superuser:
-            return super().get_readonly_fields(request, obj)
-        return self.identity_fields
+    # In public addresses and every case reference, and how long cases are kept (the
+    # information-management plan; a lower value anonymises finished cases at the next
+    # daily run): a superuser's.
+    superuser_fields = ("slug", "reference_prefix", "retention_years")
 
     def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if request.user.is_superuser:
             return super().get_prepopulated_fields(request, obj)
         return {}
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        ids = administered_organisation_ids(request.user)
-        if db_field.name == "leading_official" and ids is not None:
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Organisation | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        field = form.base_fields.get("leading_official")
+        if obj is not None and field is not None and not request.user.is_superuser:
             # Someone on this organisation's staff, who can then open its cases.
-            match = request.resolver_match
-            object_id = str(match.kwargs.get("object_id", "")) if match else ""
-            this = frozenset({int(object_id)}) if object_id.isdigit() else frozenset()
-            kwargs["queryset"] = members_of(this & ids)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.queryset = staff_choices(  # type: ignore[attr-defined]
+                frozenset({obj.pk}), keep=obj.leading_official_id
+            )
+        return form
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

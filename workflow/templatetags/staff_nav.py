@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from complaints.admin_scope import administered_organisation_ids
 from complaints.choices import Role
 from complaints.permissions import CASEWORK_ROLES, roles_of
 
@@ -27,6 +28,7 @@ def staff_links(user: Any) -> list[tuple[str, str]]:
         links.append(("staff:assisted", _("Cases I assisted")))
     if Role.ADMIN in roles or getattr(user, "is_superuser", False):
         links.append(("staff:access_log", _("Access log")))
-        if user.is_staff:  # the admin's sign-in, which a superuser gives an administrator
-            links.append(("admin:index", _("Organisation settings")))
+    if user.is_staff and administered_organisation_ids(user) != frozenset():
+        # The admin's sign-in, which a superuser gives an administrator.
+        links.append(("admin:index", _("Organisation settings")))
     return links
