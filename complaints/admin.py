@@ -6,26 +6,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.db.models import ForeignKey, ManyToManyField
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from complaints.admin_scope import AdministeredOnly, administered_organisation_ids, staff_choices
+from complaints.admin_scope import AdministeredOnly
 from complaints.choices import Role
-from complaints.models import Organisation, ServiceUnit, StaffMembership
-
-
-def _organisations_for(request: HttpRequest, db_field: Any, kwargs: dict[str, Any]) -> None:
-    """Offer a non-superuser only their own organisations, units and staff."""
-    ids = administered_organisation_ids(request.user)
-    if ids is None:
-        return
-    if db_field.related_model is Organisation:
-        kwargs["queryset"] = Organisation.objects.filter(pk__in=ids)
-    elif db_field.related_model is ServiceUnit:
-        kwargs["queryset"] = ServiceUnit.objects.filter(organisation__in=ids)
-    else:  # a membership's user (accounts are a superuser's), a unit's responsible official
-        kwargs["queryset"] = staff_choices(ids)
+from complaints.models import ServiceUnit, StaffMembership
 
 
 @admin.register(ServiceUnit)
@@ -35,27 +21,7 @@ class ServiceUnitAdmin(AdministeredOnly, admin.ModelAdmin[ServiceUnit]):
     search_fields = ["name_fi", "name_sv", "name_en"]
     administrators_delete = False  # cases refer to units: an administrator deactivates one
     settled_fields = ("organisation",)  # its cases and memberships stay where they are
-
-    def formfield_for_foreignkey(
-        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> Any:
-        _organisations_for(request, db_field, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def get_form(
-        self,
-        request: HttpRequest,
-        obj: ServiceUnit | None = None,
-        change: bool = False,
-        **kwargs: Any,
-    ) -> Any:
-        form = super().get_form(request, obj, change, **kwargs)
-        field = form.base_fields.get("responsible_official")
-        if obj is not None and field is not None and not request.user.is_superuser:
-            field.queryset = staff_choices(  # type: ignore[attr-defined]
-                frozenset({obj.organisation_id}), keep=obj.responsible_official_id
-            )
-        return form
+    staff_field = "responsible_official"
 
 
 class StaffMembershipForm(forms.ModelForm[StaffMembership]):
@@ -99,18 +65,6 @@ class StaffMembershipAdmin(AdministeredOnly, admin.ModelAdmin[StaffMembership]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return not _own(request, obj) and super().has_delete_permission(request, obj)
-
-    def formfield_for_foreignkey(
-        self, db_field: ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> Any:
-        _organisations_for(request, db_field, kwargs)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(
-        self, db_field: ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> Any:
-        _organisations_for(request, db_field, kwargs)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 def _own(request: HttpRequest, membership: StaffMembership | None) -> bool:

@@ -22,11 +22,13 @@ from complaints.choices import Role
 from complaints.permissions import memberships_of, roles_in
 
 if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
     from django.contrib.admin.options import BaseModelAdmin
 
     _Base = BaseModelAdmin[Any]
+    _ModelAdmin = ModelAdmin[Any]
 else:
-    _Base = object
+    _Base = _ModelAdmin = object
 
 
 def administered_organisation_ids(user: Any) -> frozenset[int] | None:
@@ -85,15 +87,54 @@ class _AdministratorPermissions(_Base):
         return self.administrators_delete and self._administers(request, obj)
 
 
-class AdministeredOnly(_AdministratorPermissions):
+def _narrow_choices(request: HttpRequest, db_field: Any, kwargs: dict[str, Any]) -> None:
+    """Offer a non-superuser only their own organisations, units and staff."""
+    from complaints.models import Organisation, ServiceUnit
+
+    ids = administered_organisation_ids(request.user)
+    if ids is None:
+        return
+    if db_field.related_model is Organisation:
+        kwargs["queryset"] = Organisation.objects.filter(pk__in=ids)
+    elif db_field.related_model is ServiceUnit:
+        kwargs["queryset"] = ServiceUnit.objects.filter(organisation__in=ids)
+    elif db_field.related_model is get_user_model():  # accounts are a superuser's
+        kwargs["queryset"] = staff_choices(ids)
+
+
+class AdministeredOnly(_AdministratorPermissions, _ModelAdmin):
     """A ``ModelAdmin`` mixin: a non-superuser sees and changes only the rows of the
     organisations they administer (``organisation_field``: the path to the organisation's
-    id, ``pk`` on the organisation itself). ``administrators_add`` and
-    ``administrators_delete`` say whether administrators may add or delete such rows."""
+    id, ``pk`` on the organisation itself), and is offered only their organisations, units
+    and staff; ``staff_field`` names a person chosen from the row's own organisation's
+    staff. ``administrators_add`` and ``administrators_delete`` say whether administrators
+    may add or delete such rows."""
 
     organisation_field = "organisation"
+    staff_field = ""
     superuser_fields: tuple[str, ...] = ()  # read-only for administrators
     settled_fields: tuple[str, ...] = ()  # read-only for administrators once saved
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        _narrow_choices(request, db_field, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        _narrow_choices(request, db_field, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_form(
+        self, request: HttpRequest, obj: Model | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        field = form.base_fields.get(self.staff_field)
+        if obj is not None and field is not None and not request.user.is_superuser:
+            # The choice made before (by a superuser, say) stays offered: saving keeps it.
+            field.queryset = staff_choices(  # type: ignore[attr-defined]
+                frozenset({self._organisation_id(obj)}),
+                keep=getattr(obj, f"{self.staff_field}_id"),
+            )
+        return form
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
         fields = tuple(super().get_readonly_fields(request, obj))
@@ -108,12 +149,15 @@ class AdministeredOnly(_AdministratorPermissions):
             return queryset
         return queryset.filter(**{f"{self.organisation_field}__in": ids})
 
+    def _organisation_id(self, obj: Model) -> int:
+        field = "pk" if self.organisation_field == "pk" else f"{self.organisation_field}_id"
+        return int(getattr(obj, field))
+
     def _administers(self, request: HttpRequest, obj: Model | None) -> bool:
         ids = administered_organisation_ids(request.user) or frozenset()
         if obj is None:
             return bool(ids)
-        field = "pk" if self.organisation_field == "pk" else f"{self.organisation_field}_id"
-        return getattr(obj, field) in ids
+        return self._organisation_id(obj) in ids
 
 
 class AdministeredInline(_AdministratorPermissions):

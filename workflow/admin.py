@@ -16,7 +16,7 @@ from rest_framework.exceptions import ValidationError
 
 from complaints import clock
 from complaints.actors import Actor
-from complaints.admin_scope import AdministeredInline, AdministeredOnly, staff_choices
+from complaints.admin_scope import AdministeredInline, AdministeredOnly
 from complaints.models import AuthorityRequest, CaseEvent, ClosureDay, Complaint, Organisation
 from complaints.selectors import complaint_visible_queryset
 from complaints.services import access_record
@@ -46,27 +46,13 @@ class OrganisationAdmin(AdministeredOnly, admin.ModelAdmin[Organisation]):
     # information-management plan; a lower value anonymises finished cases at the next
     # daily run): a superuser's.
     superuser_fields = ("slug", "reference_prefix", "retention_years")
+    # Someone on this organisation's staff, who can then open its cases.
+    staff_field = "leading_official"
 
     def get_prepopulated_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if request.user.is_superuser:
             return super().get_prepopulated_fields(request, obj)
         return {}
-
-    def get_form(
-        self,
-        request: HttpRequest,
-        obj: Organisation | None = None,
-        change: bool = False,
-        **kwargs: Any,
-    ) -> Any:
-        form = super().get_form(request, obj, change, **kwargs)
-        field = form.base_fields.get("leading_official")
-        if obj is not None and field is not None and not request.user.is_superuser:
-            # Someone on this organisation's staff, who can then open its cases.
-            field.queryset = staff_choices(  # type: ignore[attr-defined]
-                frozenset({obj.pk}), keep=obj.leading_official_id
-            )
-        return form
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
