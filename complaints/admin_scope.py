@@ -5,9 +5,10 @@ An administrator is a user in group ``admin`` whose membership in the organisati
 that role (``roles_in``); with Django's ``is_staff`` (the admin's sign-in) they manage their
 organisation's settings, closure days, units and staff memberships without any model
 permission. Model permissions never reach past the organisation: on a shared service one
-county's administrator must not see or change another's settings or staff. What decides
-reach beyond their own staff work stays with a superuser: user accounts and their groups,
-an organisation's identity and retention, and the administrator's own membership.
+county's administrator must not see or change another's settings or staff. What reaches
+further stays with a superuser: user accounts and their groups, a person's first
+membership, the administrator's own membership, and an organisation's identity and
+retention.
 """
 
 from __future__ import annotations
