@@ -20,6 +20,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
 from complaints.choices import Role
+from complaints.models import Organisation, ServiceUnit
 from complaints.permissions import memberships_of, roles_in
 
 if TYPE_CHECKING:
@@ -80,7 +81,7 @@ class _AdministratorPermissions(_Base):
         # A ModelAdmin's takes the request only, an inline's the parent object too.
         if request.user.is_superuser:
             return bool(super().has_add_permission(request, *parent))
-        return self.administrators_add and self._administers(request, (*parent, None)[0])
+        return self.administrators_add and self._administers(request, parent[0] if parent else None)
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         if request.user.is_superuser:
@@ -90,8 +91,6 @@ class _AdministratorPermissions(_Base):
 
 def _narrow_choices(request: HttpRequest, db_field: Any, kwargs: dict[str, Any]) -> None:
     """Offer a non-superuser only their own organisations, units and staff."""
-    from complaints.models import Organisation, ServiceUnit
-
     ids = administered_organisation_ids(request.user)
     if ids is None:
         return
