@@ -148,6 +148,10 @@ def _queue_requests(world: dict[str, Any]) -> dict[str, Any]:
         "overdue": get(county, "/api/v1/complaints/?overdue=true"),
         "whole queue": get(county, "/api/v1/complaints/"),
         "deep cursor page": deep_page,
+        "search by name": get(county, "/api/v1/complaints/?q=virtanen"),
+        "search by reference": lambda: get(
+            county, f"/api/v1/complaints/?q={reference[0].lower()}"
+        )(),
         "case detail": lambda: get(county, f"/api/v1/complaints/{reference[0]}/")(),
     }
 

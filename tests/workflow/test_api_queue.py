@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from complaints.choices import Role, Status
 from complaints.models import Complaint
 from tests.factories import ComplaintFactory, OrganisationFactory, ServiceUnitFactory, staff_user
+from workflow.api.filters import QueueFilter
 
 LIST = "/api/v1/complaints/"
 
@@ -155,8 +156,22 @@ def test_q_matches_the_reference_exactly(client: APIClient, queue: dict[str, Any
     reference = queue["a"].reference
     assert _references(client.get(LIST, {"q": reference})) == [reference]
     assert _references(client.get(LIST, {"q": reference.lower()})) == [reference]
+    assert _references(client.get(LIST, {"q": f"  {reference}\t"})) == [reference]
     # A prefix of a reference is not a reference: no partial matches on it.
     assert _references(client.get(LIST, {"q": reference[:-1]})) == []
+
+
+def test_a_reference_shaped_search_reads_the_reference_alone(queue: dict[str, Any]) -> None:
+    reference = queue["a"].reference
+    cases = QueueFilter().search(Complaint.objects.all(), "q", f" {reference.lower()} ")
+    where = str(cases.query).split("WHERE", 1)[1]
+    # The unique index answers it: no name is read, the reference is not upper-cased.
+    assert '"reference" = ' in where
+    assert "LIKE" not in where
+    assert "UPPER" not in where
+    assert [case.reference for case in cases] == [reference]
+    names = QueueFilter().search(Complaint.objects.all(), "q", "Virtanen")
+    assert '"reference"' not in str(names.query).split("WHERE", 1)[1]
 
 
 def test_q_matches_part_of_the_client_name(client: APIClient, queue: dict[str, Any]) -> None:
