@@ -23,7 +23,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -209,6 +209,21 @@ def measure_queue() -> None:
             f"/api/v1/complaints/?unit={unit}&overdue=true&ordering=due_date",
         ),
     }
+    # Searches across the county's cases: a reference as typed from a letter (lower case),
+    # a surname thousands of its cases carry, and a name none carries, which without the
+    # trigram indexes read every case the county may see.
+    county_reference = (
+        Complaint.objects.filter(organisation_id=SEED["organisation_id"])
+        .values_list("reference", flat=True)
+        .first()
+    )
+    searches = {
+        "queue_search_reference": quote(str(county_reference).lower()),
+        "queue_search_name": quote("Virtanen"),
+        "queue_search_name_absent": quote("Zetterqvist"),
+    }
+    for name, value in searches.items():
+        cases[name] = (county, f"/api/v1/complaints/?q={value}&ordering=due_date")
     # A deep page: follow the cursor 40 pages (2,000 rows) into the unit's queue.
     path = cases["queue_unit_first_page"][1]
     for _ in range(40):
