@@ -67,6 +67,8 @@ class Reach:
 
 def memberships_of(user: Any) -> dict[int, Reach]:
     """organisation id → the user's reach there, cached on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return {}  # someone not signed in (the admin's sign-in page asks too)
     cached: dict[int, Reach] | None = getattr(user, "_muistutus_memberships", None)
     if cached is None:
         from complaints.models import StaffMembership

@@ -45,6 +45,14 @@ def _listed(client: Any, model: str) -> set[int]:
     return {row.pk for row in page.context["cl"].result_list}
 
 
+def test_the_admin_sign_in_page_opens_for_someone_not_signed_in(client, db):
+    # The site's menu asks every model's admin what the visitor may see, signed in or not.
+    assert client.get(reverse("admin:login")).status_code == 200
+    answer = client.get(_change("organisation", 1))
+    assert answer.status_code == 302
+    assert answer["Location"].startswith(reverse("admin:login"))
+
+
 def test_an_administrator_sees_only_their_own_organisation(kemi_admin, org, tornio):
     assert _listed(kemi_admin, "organisation") == {org.pk}
     assert kemi_admin.get(_change("organisation", org.pk)).status_code == 200
