@@ -2,7 +2,7 @@
 administrators only that organisation.
 
 An administrator is a user in group ``admin`` whose membership in the organisation applies
-that role (``roles_in``); with Django's ``is_staff`` (the admin's sign-in) they manage their
+that role (``roles_in``); signed in to the admin (``admin_site.py``) they manage their
 organisation's settings, closure days, units and staff memberships without any model
 permission. Model permissions never reach past the organisation: on a shared service one
 county's administrator must not see or change another's settings or staff. What reaches

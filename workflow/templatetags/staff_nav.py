@@ -28,8 +28,8 @@ def staff_links(user: Any) -> list[tuple[str, str]]:
         links.append(("staff:assisted", _("Cases I assisted")))
     if Role.ADMIN in roles or getattr(user, "is_superuser", False):
         links.append(("staff:access_log", _("Access log")))
-        # The admin's sign-in, which a superuser gives an administrator. Inside the group
-        # check, so that other staff's pages do not read memberships for it.
-        if user.is_staff and administered_organisation_ids(user) != frozenset():
+        # Administering an organisation opens the admin (complaints/admin_site.py). Inside
+        # the group check, so that other staff's pages do not read memberships for it.
+        if administered_organisation_ids(user) != frozenset():
             links.append(("admin:index", _("Organisation settings")))
     return links
