@@ -1,4 +1,5 @@
-"""On PostgreSQL the queue's name search can use the trigram indexes of migration 0011.
+"""On PostgreSQL the queue's name search can use the trigram indexes of migration 0011,
+and the migration goes back and forth on either database.
 
 The indexes are built on ``UPPER(name::text)``, the expression Django writes for
 ``icontains``; should either side change, the search would read every case again, which
@@ -7,6 +8,7 @@ no result-based test would notice.
 
 from typing import Any
 
+from django.core.management import call_command
 from django.db import connection
 
 from complaints.models import Complaint
@@ -33,3 +35,13 @@ def test_a_reference_search_is_answered_by_the_reference_index(
 ) -> None:
     cases = QueueFilter().search(Complaint.objects.all(), "q", "kemi-2026-000123")
     assert "reference_unique" in _plan(*cases.query.sql_with_params())
+
+
+def test_the_migration_goes_back_and_forth(transactional_db: Any) -> None:
+    call_command("migrate", "complaints", "0010", verbosity=0)
+    call_command("migrate", "complaints", verbosity=0)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_trgm'")
+            found = {row[0] for row in cursor.fetchall()}
+        assert found == {"complaint_client_name_trgm", "complaint_filer_name_trgm"}
