@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from complaints.choices import Role
@@ -76,3 +77,36 @@ def test_django_staff_keep_their_sign_in(client, db):
     user.save()
     assert _sign_in(client, "tuki", reverse("admin:index")).status_code == 302
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_model_permissions_stay_with_django_staff(client, org):
+    # A superuser gave the handler group Django's case and outbox permissions (the demo
+    # does the former): for an administrator who is also a handler they stay inert, as
+    # they were before administering opened the sign-in, because they reach every
+    # organisation.
+    handlers = Group.objects.get_or_create(name=Role.HANDLER)[0]
+    handlers.permissions.add(
+        *Permission.objects.filter(codename__in=["view_complaint", "view_notification"])
+    )
+    user = staff_user("molemmat", Role.ADMIN, Role.HANDLER, organisation=org)
+    client.force_login(user)
+    index = client.get(reverse("admin:index"))
+    assert index.status_code == 200
+    assert [app["app_label"] for app in index.context["app_list"]] == ["complaints"]
+    models = {model["object_name"] for model in index.context["app_list"][0]["models"]}
+    assert models == {"Organisation", "ServiceUnit", "StaffMembership"}
+    for page in ("complaints_complaint", "notifications_notification"):
+        assert client.get(reverse(f"admin:{page}_changelist")).status_code == 403
+    # With the flag a superuser gives, Django's rules apply as on its own site.
+    user.is_staff = True
+    user.save()
+    assert client.get(reverse("admin:notifications_notification_changelist")).status_code == 200
+
+
+def test_a_superuser_needs_is_staff_as_on_djangos_own_site(client, django_user_model, org):
+    root = django_user_model.objects.create_superuser("root", password="pw")
+    root.is_staff = False
+    root.save()
+    assert _sign_in(client, "root", reverse("admin:index")).status_code == 200
+    client.force_login(root)
+    assert client.get(reverse("admin:index")).status_code == 302

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
-from complaints.admin_scope import administered_organisation_ids
+from complaints.admin_site import organisation_settings_reachable
 from complaints.choices import Role
 from complaints.permissions import CASEWORK_ROLES, roles_of
 
@@ -28,8 +28,7 @@ def staff_links(user: Any) -> list[tuple[str, str]]:
         links.append(("staff:assisted", _("Cases I assisted")))
     if Role.ADMIN in roles or getattr(user, "is_superuser", False):
         links.append(("staff:access_log", _("Access log")))
-        # Administering an organisation opens the admin (complaints/admin_site.py). Inside
-        # the group check, so that other staff's pages do not read memberships for it.
-        if administered_organisation_ids(user) != frozenset():
+        # Inside the group check, so that other staff's pages do not read memberships.
+        if organisation_settings_reachable(user):
             links.append(("admin:index", _("Organisation settings")))
     return links
