@@ -13,13 +13,17 @@ superuser also gave them the flag.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern
 
 from complaints.admin_scope import AdministeredOnly, administered_organisation_ids
 
@@ -48,9 +52,31 @@ def organisation_settings_reachable(user: Any) -> bool:
     return _administers(user)
 
 
+def _staff_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @functools.wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Someone not signed in goes on to the admin's own redirect to its sign-in.
+        if request.user.is_authenticated and not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
 class StaffOnly(_ModelAdmin):
     """Django's rules, for Django staff only: what the admin classes that trust model
-    permissions get on this site."""
+    permissions get on this site. Every page of the class asks for ``is_staff`` first,
+    its own extra pages included (django-fsm's transition form checks no permission of
+    the admin); the permission methods keep such classes out of the menu and out of
+    other pages' widgets."""
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            URLPattern(p.pattern, _staff_only(p.callback), p.default_args, p.name)
+            if isinstance(p, URLPattern)
+            else p
+            for p in super().get_urls()
+        ]
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.is_staff and super().has_module_permission(request))

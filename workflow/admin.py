@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet
@@ -168,6 +169,23 @@ class ComplaintAdmin(FSMAdminMixin, admin.ModelAdmin[Complaint]):
                 what="admin:change",
             )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def fsm_transition_view(
+        self, request: HttpRequest, object_id: str, transition_name: str, **kwargs: Any
+    ) -> HttpResponse:
+        """django-fsm's form for one transition, which asks for no admin permission of its
+        own: the same as the change page (permission, access log) before it."""
+        complaint = self.get_object(request, object_id)
+        if isinstance(complaint, Complaint):
+            if not self.has_change_permission(request, complaint):
+                raise PermissionDenied
+            access_record(
+                complaint=complaint,
+                actor=Actor.staff(request.user),
+                at=clock.now(),
+                what="admin:transition",
+            )
+        return super().fsm_transition_view(request, object_id, transition_name, **kwargs)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [field.name for field in Complaint._meta.fields]
