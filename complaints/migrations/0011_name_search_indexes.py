@@ -29,21 +29,24 @@ def name_indexes_create(apps, schema_editor):
     # Never dropped on the way back: it may predate this migration (created by the
     # database's owner, docs/operations.md) or serve others.
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    table = schema_editor.quote_name(apps.get_model("complaints", "Complaint")._meta.db_table)
     # A server-wide statement_timeout would cut the build short, every time it is tried.
     schema_editor.execute("SET statement_timeout = 0")
-    table = schema_editor.quote_name(apps.get_model("complaints", "Complaint")._meta.db_table)
-    for name, column in INDEXES.items():
-        # A build that failed half-way leaves an INVALID index behind; start it again.
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
-        schema_editor.execute(
-            f"CREATE INDEX CONCURRENTLY {name} ON {table} "
-            f"USING gin (UPPER({schema_editor.quote_name(column)}::text) gin_trgm_ops)"
-        )
-    # The planner needs the new expressions' statistics to tell a common name (walk the
-    # due-date index) from a rare one (ask the trigrams). Without them it guessed rare for
-    # every name, and a common one took a second until autovacuum next analysed the table.
-    schema_editor.execute(f"ANALYZE {table}")
-    schema_editor.execute("RESET statement_timeout")
+    try:
+        for name, column in INDEXES.items():
+            # A build that failed half-way leaves an INVALID index behind; start it again.
+            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+            schema_editor.execute(
+                f"CREATE INDEX CONCURRENTLY {name} ON {table} "
+                f"USING gin (UPPER({schema_editor.quote_name(column)}::text) gin_trgm_ops)"
+            )
+        # The planner needs the new expressions' statistics to tell a common name (walk
+        # the due-date index) from a rare one (ask the trigrams). Without them it guessed
+        # rare for every name, and a common one took a second until autovacuum next
+        # analysed the table.
+        schema_editor.execute(f"ANALYZE {table}")
+    finally:
+        schema_editor.execute("RESET statement_timeout")
 
 
 def name_indexes_drop(apps, schema_editor):
