@@ -173,10 +173,13 @@ def _flag_batch(
     return len(rows)
 
 
-def deadlines_sweep(*, now: datetime, dry_run: bool = False) -> dict[str, object]:
+def deadlines_sweep(
+    *, now: datetime, dry_run: bool = False, look_back: timedelta = REQUEUE_WINDOW
+) -> dict[str, object]:
     """Remind of what comes due, and flag what is late at ``now`` (Helsinki days): overdue the
     day after the due date, very overdue a month past it. A second run at the same moment
-    changes nothing."""
+    changes nothing. ``look_back`` is how far back missing letters and notes are sought;
+    longer than the periodic two days only by hand, after a broker outage."""
     today = helsinki_date(now)
     result: dict[str, object] = {
         "at": now.isoformat(),
@@ -191,20 +194,25 @@ def deadlines_sweep(*, now: datetime, dry_run: bool = False) -> dict[str, object
         ),
     }
     result.update(statements_sweep(now=now, dry_run=dry_run))
-    result["escalation_notes_requeued"] = escalation_notes_requeue(now=now, dry_run=dry_run)
-    result["letters_requeued"] = letters_requeue(now=now, dry_run=dry_run)
+    result["escalation_notes_requeued"] = escalation_notes_requeue(
+        now=now, dry_run=dry_run, look_back=look_back
+    )
+    result["letters_requeued"] = letters_requeue(now=now, dry_run=dry_run, look_back=look_back)
     return result
 
 
-def escalation_notes_requeue(*, now: datetime, dry_run: bool = False) -> int:
+def escalation_notes_requeue(
+    *, now: datetime, dry_run: bool = False, look_back: timedelta = REQUEUE_WINDOW
+) -> int:
     """Queue again the internal escalation notes still missing an hour after their breach
-    (the broker was down when the sweep queued them, or a worker lost the task). Looks two
-    days back, at most every ``REQUEUE_EVERY`` per case; generation is idempotent, so a
-    note queued twice is made once."""
+    (the broker was down when the sweep queued them, or a worker lost the task). Looks
+    ``look_back`` back (two days), ``SWEEP_BATCH`` cases a run, at most every
+    ``REQUEUE_EVERY`` per case; generation is idempotent, so a note queued twice is made
+    once."""
     missing = (
         DeadlineBreach.objects.filter(
             tier=BreachTier.OVERDUE,
-            recorded_at__gte=now - REQUEUE_WINDOW,
+            recorded_at__gte=now - look_back,
             recorded_at__lte=now - REQUEUE_AFTER,
         )
         .exclude(
@@ -224,21 +232,23 @@ def escalation_notes_requeue(*, now: datetime, dry_run: bool = False) -> int:
     )
 
 
-def letters_requeue(*, now: datetime, dry_run: bool = False) -> int:
+def letters_requeue(
+    *, now: datetime, dry_run: bool = False, look_back: timedelta = REQUEUE_WINDOW
+) -> int:
     """Queue again the letters of transitions (reply, extension, transfer, report back)
     still missing an hour after the transition: the broker was down at its commit, or a
     worker lost the task. Without this a lost reply letter would never reach the
     complainant's tracking page or the day's letters to post.
 
-    Plain queries over two days of those events (the partial index ``event_letter_idx``
-    holds just them): the events, the letters their cases have, and which of them the
-    authority transferred back; what an event asks for and its case lacks is queued, at
-    most every ``REQUEUE_EVERY`` per case and letter (``requeue_pace``). Generation is
-    idempotent, so a letter queued twice is made once. Returns how many were sent to the
-    broker (found, on a dry run)."""
+    Plain queries over ``look_back`` (two days) of those events (the partial index
+    ``event_letter_idx`` holds just them): the events, the letters their cases have, and
+    which of them the authority transferred back; what an event asks for and its case
+    lacks is queued, at most every ``REQUEUE_EVERY`` per case and letter
+    (``requeue_pace``). Generation is idempotent, so a letter queued twice is made once.
+    Returns how many were sent to the broker (found, on a dry run)."""
     events = CaseEvent.objects.filter(
         kind__in=LETTERS_OF_EVENTS.keys(),
-        at__gte=now - REQUEUE_WINDOW,
+        at__gte=now - look_back,
         at__lte=now - REQUEUE_AFTER,
     ).order_by()
     rows = list(events.values_list("complaint_id", "kind"))

@@ -95,6 +95,12 @@ def test_sweep_refuses_an_impossible_date_cleanly(due_case: Complaint) -> None:
         sweep("--at", "2026-02-30T08:00:00+02:00")
 
 
+@pytest.mark.parametrize("days", ["0", "-3"])
+def test_sweep_refuses_a_look_back_of_no_days(due_case: Complaint, days: str) -> None:
+    with pytest.raises(CommandError):
+        sweep("--look-back-days", days)
+
+
 # --- seed_demo -----------------------------------------------------------------------------------
 
 

@@ -4,11 +4,14 @@ half hour, not at every sweep."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
+from io import StringIO
 from typing import Any
 from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from kombu.exceptions import OperationalError
 from pypdf import PdfReader
 
@@ -128,6 +131,19 @@ def test_a_reply_without_a_diary_number_has_no_report_back_and_old_events_are_le
     assert _sweep(DONE + timedelta(days=2, hours=1)) == (0, {})
 
 
+def test_after_a_long_broker_outage_a_longer_look_back_finds_the_letter(replied: Any) -> None:
+    # The periodic sweep looks two days back; by hand it looks as far as it is told.
+    later = DONE + timedelta(days=5)
+    assert _sweep(later) == (0, {})
+    out = StringIO()
+    with mock.patch.object(documents_generate_task, "delay") as delay:
+        call_command(
+            "sweep_deadlines", "--at", later.isoformat(), "--look-back-days", "6", stdout=out
+        )
+    assert json.loads(out.getvalue())["letters_requeued"] == 1
+    delay.assert_called_once_with(complaint_ids=[replied.pk], kind="reply")
+
+
 def test_a_dry_run_counts_without_queuing(
     org: Any, unit: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -183,6 +199,23 @@ def test_a_missing_escalation_note_is_paced_the_same_way(org: Any, unit: Any) ->
     assert notes_queued(first) == (1, [overdue.pk])
     assert notes_queued(first + timedelta(minutes=10)) == (0, [])
     assert notes_queued(first + REQUEUE_EVERY) == (1, [overdue.pk])
+
+
+def test_a_longer_look_back_also_finds_an_older_missing_escalation_note(
+    org: Any, unit: Any
+) -> None:
+    overdue = case(org, unit, day=date(2026, 11, 2))
+    DeadlineBreach.objects.create(
+        complaint=overdue, tier=BreachTier.OVERDUE, due_date=date(2026, 12, 2), recorded_at=DONE
+    )
+    later = DONE + timedelta(days=5)
+    with mock.patch.object(documents_generate_task, "delay") as delay:
+        assert deadlines_sweep(now=later)["escalation_notes_requeued"] == 0
+        result = deadlines_sweep(now=later, look_back=timedelta(days=6))
+    assert result["escalation_notes_requeued"] == 1
+    delay.assert_called_once_with(
+        complaint_ids=[overdue.pk], kind=Document.Kind.INTERNAL_ESCALATION.value
+    )
 
 
 def test_with_the_cache_down_every_missing_letter_is_queued(replied: Any) -> None:
