@@ -149,6 +149,7 @@ def _queue_requests(world: dict[str, Any]) -> dict[str, Any]:
         "whole queue": get(county, "/api/v1/complaints/"),
         "deep cursor page": deep_page,
         "search by name": get(county, "/api/v1/complaints/?q=virtanen"),
+        "by handler": get(county, f"/api/v1/complaints/?handler={world['county'].username}"),
         "search by reference": lambda: get(
             county, f"/api/v1/complaints/?q={reference[0].lower()}"
         )(),
