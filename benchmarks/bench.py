@@ -224,6 +224,18 @@ def measure_queue() -> None:
     }
     for name, value in searches.items():
         cases[name] = (county, f"/api/v1/complaints/?q={value}&ordering=due_date")
+    # A colleague's cases by username: the bench's unit handler has none in the county, so
+    # every case of it would be read if the filter walked the county's due dates.
+    cases["queue_handler_filter"] = (
+        county,
+        "/api/v1/complaints/?handler=bench-handler&ordering=due_date",
+    )
+    # A state few cases are in, seen by the unit's handler (their units, or assigned to
+    # them): no partial index holds it.
+    cases["queue_my_cases_withdrawn"] = (
+        handler,
+        "/api/v1/complaints/?status=withdrawn&ordering=due_date",
+    )
     # A deep page: follow the cursor 40 pages (2,000 rows) into the unit's queue.
     path = cases["queue_unit_first_page"][1]
     for _ in range(40):
