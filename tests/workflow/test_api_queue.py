@@ -247,6 +247,19 @@ def test_scope_my_units_follows_the_membership(
     assert assigned_elsewhere.reference in expected
 
 
+def test_my_units_leaves_out_what_a_user_sees_only_as_registry_clerk(
+    queue: dict[str, Any], org: Any, unit: Any
+) -> None:
+    clerk = staff_user("kirjaaja", Role.HANDLER, Role.REGISTRY, organisation=org, units=[unit])
+    entered = _case(org, queue["other_unit"], date(2026, 12, 20), created_by=clerk)
+    client = APIClient()
+    client.force_authenticate(clerk)
+    assert entered.reference in _references(client.get(LIST, {"page_size": 200}))
+    my_units = _references(client.get(LIST, {"scope": "unit", "page_size": 200}))
+    assert entered.reference not in my_units
+    assert queue["a"].reference in my_units  # a case of their unit
+
+
 # --- pagination --------------------------------------------------------------------------------
 
 

@@ -14,13 +14,15 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from complaints import clock
-from complaints.choices import Channel, Language, Status
+from complaints.choices import Channel, Language, Role, Status
 from complaints.models import Complaint
-from complaints.permissions import handling_filter
+from complaints.permissions import handling_filter, roles_of
 from workflow.queue import due_within
 
 # A case reference: the organisation's prefix, the year and the number (services.py).
 REFERENCE_SHAPE = re.compile(r"[A-Z0-9]+-[0-9]{4}-[0-9]+", re.IGNORECASE)
+# The roles through which a user may see cases they do not handle (permissions.visible_filter).
+SEEING_BEYOND_HANDLING = frozenset({Role.REGISTRY, Role.OMBUDSMAN})
 TRUE_VALUES = ("true", "1", "yes")
 FALSE_VALUES = ("false", "0", "no")
 BOOLEAN_CHOICES = [(value, value) for value in TRUE_VALUES + FALSE_VALUES]
@@ -85,11 +87,18 @@ class QueueFilter(django_filters.FilterSet):  # type: ignore[misc]
         ]
 
     def by_scope(self, queryset: QuerySet[Complaint], name: str, value: str) -> QuerySet[Complaint]:
+        """``queryset`` is what the user may see (``all``). ``unit`` leaves out what they
+        see only as the registry clerk who entered it or the ombudsman who assisted; for a
+        user with neither role that is nothing, and the queue is not filtered by the same
+        condition twice, which made PostgreSQL misjudge the rows and sort every open case
+        of the units (45-65 ms at a million cases, against 2 ms)."""
         user = getattr(self.request, "user", None)
         if user is None or value == Scope.ALL:
             return queryset
         if value == Scope.MINE:
             return queryset.filter(handler_id=user.pk)
+        if not roles_of(user) & SEEING_BEYOND_HANDLING:
+            return queryset
         return queryset.filter(handling_filter(user))
 
     def by_handler(
