@@ -230,6 +230,11 @@ def measure_queue() -> None:
         county,
         "/api/v1/complaints/?handler=bench-handler&ordering=due_date",
     )
+    # The staff page's "My units" for the unit's handler: their units and their own cases.
+    cases["queue_my_units_open"] = (
+        handler,
+        f"/api/v1/complaints/?scope=unit&{open_states}&ordering=due_date",
+    )
     # A state few cases are in, seen by the unit's handler (their units, or assigned to
     # them): no partial index holds it.
     cases["queue_my_cases_withdrawn"] = (
