@@ -38,10 +38,15 @@ def test_a_reference_search_is_answered_by_the_reference_index(
 
 
 def test_the_migration_goes_back_and_forth(transactional_db: Any) -> None:
-    call_command("migrate", "complaints", "0010", verbosity=0)
+    call_command("migrate", "complaints", "0010", verbosity=0)  # back through 0012 and 0011
     call_command("migrate", "complaints", verbosity=0)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%_trgm'")
             found = {row[0] for row in cursor.fetchall()}
         assert found == {"complaint_client_name_trgm", "complaint_filer_name_trgm"}
+        # 0012: a short pending list, so that a search after a burst of writes stays quick.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reloptions FROM pg_class WHERE relname LIKE 'complaint_%%_trgm'")
+            options = [row[0] for row in cursor.fetchall()]
+        assert options == [["gin_pending_list_limit=256"]] * 2
