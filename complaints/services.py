@@ -7,6 +7,7 @@ building blocks it calls inside its transactions.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Sequence
 from datetime import datetime
@@ -19,6 +20,10 @@ from complaints.actors import Actor
 from complaints.bulk import insert_from_select
 from complaints.choices import PUBLIC_EVENT_KINDS, AccessAction, EventKind
 from complaints.models import AccessLogEntry, CaseEvent, Complaint, Organisation, ReferenceCounter
+
+# What ``reference_allocate`` hands out: the organisation's prefix (capitals and digits,
+# ``Organisation.reference_prefix``), the year and the number; any case, as typed.
+REFERENCE_SHAPE = re.compile(r"[A-Z0-9]+-[0-9]{4}-[0-9]+", re.IGNORECASE)
 
 
 def reference_allocate(*, organisation: Organisation, year: int) -> str:

@@ -14,7 +14,7 @@ from complaints import clock
 from complaints.actors import Actor
 from complaints.clock import HELSINKI
 from complaints.models import Complaint, ReferenceCounter
-from complaints.services import reference_allocate
+from complaints.services import REFERENCE_SHAPE, reference_allocate
 from tests.factories import OrganisationFactory
 from workflow.intake import Party, Submission, complaint_submit
 
@@ -56,6 +56,17 @@ def test_reference_format_is_prefix_year_six_digits(org):
         reference = reference_allocate(organisation=org, year=2026)
     assert reference == "KEMI-2026-000001"
     assert re.fullmatch(r"[A-Z0-9]+-\d{4}-\d{6}", reference)
+
+
+def test_the_queue_search_knows_a_reference_by_its_shape(org):
+    """The queue looks a reference-shaped search up in the reference's index alone
+    (workflow/api/filters.py): every reference handed out must have that shape."""
+    with transaction.atomic():
+        reference = reference_allocate(organisation=org, year=2026)
+    assert REFERENCE_SHAPE.fullmatch(reference)
+    assert REFERENCE_SHAPE.fullmatch(reference.lower())
+    assert not REFERENCE_SHAPE.fullmatch("Aino Virtanen")
+    assert not REFERENCE_SHAPE.fullmatch(reference[:-7])  # prefix and year: not a reference
 
 
 def test_references_are_sequential_per_organisation_and_year(org):

@@ -5,7 +5,6 @@ The staff queue page uses the same filter set, so a bookmarked page and the API 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import django_filters
@@ -17,10 +16,9 @@ from complaints import clock
 from complaints.choices import Channel, Language, Role, Status
 from complaints.models import Complaint
 from complaints.permissions import handling_filter, roles_of
+from complaints.services import REFERENCE_SHAPE
 from workflow.queue import due_within
 
-# A case reference: the organisation's prefix, the year and the number (services.py).
-REFERENCE_SHAPE = re.compile(r"[A-Z0-9]+-[0-9]{4}-[0-9]+", re.IGNORECASE)
 # The roles through which a user may see cases they do not handle (permissions.visible_filter).
 SEEING_BEYOND_HANDLING = frozenset({Role.REGISTRY, Role.OMBUDSMAN})
 TRUE_VALUES = ("true", "1", "yes")
