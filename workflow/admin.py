@@ -160,14 +160,7 @@ class ComplaintAdmin(FSMAdminMixin, admin.ModelAdmin[Complaint]):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        complaint = self.get_object(request, object_id)
-        if isinstance(complaint, Complaint):
-            access_record(
-                complaint=complaint,
-                actor=Actor.staff(request.user),
-                at=clock.now(),
-                what="admin:change",
-            )
+        self._case_read(request, object_id, what="admin:change")
         return super().change_view(request, object_id, form_url, extra_context)
 
     def fsm_transition_view(
@@ -175,17 +168,22 @@ class ComplaintAdmin(FSMAdminMixin, admin.ModelAdmin[Complaint]):
     ) -> HttpResponse:
         """django-fsm's form for one transition, which asks for no admin permission of its
         own: the same as the change page (permission, access log) before it."""
-        complaint = self.get_object(request, object_id)
-        if isinstance(complaint, Complaint):
-            if not self.has_change_permission(request, complaint):
-                raise PermissionDenied
-            access_record(
-                complaint=complaint,
-                actor=Actor.staff(request.user),
-                at=clock.now(),
-                what="admin:transition",
-            )
+        self._case_read(request, object_id, what="admin:transition", to_change=True)
         return super().fsm_transition_view(request, object_id, transition_name, **kwargs)
+
+    def _case_read(
+        self, request: HttpRequest, object_id: str, *, what: str, to_change: bool = False
+    ) -> None:
+        """Log the reading of a case this user may see (one they may not see, Django's
+        view answers as not existing); ``to_change``: refuse one they may only view."""
+        complaint = self.get_object(request, object_id)
+        if not isinstance(complaint, Complaint):
+            return
+        if to_change and not self.has_change_permission(request, complaint):
+            raise PermissionDenied
+        access_record(
+            complaint=complaint, actor=Actor.staff(request.user), at=clock.now(), what=what
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return [field.name for field in Complaint._meta.fields]
