@@ -95,8 +95,10 @@ def test_sweep_refuses_an_impossible_date_cleanly(due_case: Complaint) -> None:
         sweep("--at", "2026-02-30T08:00:00+02:00")
 
 
-@pytest.mark.parametrize("days", ["0", "-3"])
-def test_sweep_refuses_a_look_back_of_no_days(due_case: Complaint, days: str) -> None:
+@pytest.mark.parametrize("days", ["0", "-3", "367", "99999999999"])
+def test_sweep_refuses_a_look_back_of_no_days_or_past_a_year(
+    due_case: Complaint, days: str
+) -> None:
     with pytest.raises(CommandError):
         sweep("--look-back-days", days)
 

@@ -7,6 +7,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from complaints import clock
 from workflow.sweeps import REQUEUE_WINDOW, deadlines_sweep, moment_parse
 
+# A year covers any broker outage; a larger number would reach past the dates Python keeps.
+MAX_LOOK_BACK_DAYS = 366
+
 
 class Command(BaseCommand):
     help = "Flag late cases as the periodic sweep does; prints one JSON object of counts."
@@ -25,8 +28,8 @@ class Command(BaseCommand):
     def handle(
         self, *args: Any, at: str | None, dry_run: bool, look_back_days: int, **options: Any
     ) -> None:
-        if look_back_days < 1:
-            raise CommandError("--look-back-days must be 1 or more.")
+        if not 1 <= look_back_days <= MAX_LOOK_BACK_DAYS:
+            raise CommandError(f"--look-back-days must be from 1 to {MAX_LOOK_BACK_DAYS}.")
         try:
             now = moment_parse(at) if at else clock.now()
         except ValueError as error:
