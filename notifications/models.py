@@ -90,6 +90,7 @@ class InboxItem(models.Model):
         verbose_name=_("user"),
         on_delete=models.CASCADE,
         related_name="inbox_items",
+        db_index=False,
     )
     subject = models.CharField(_("subject"), max_length=255)
     link = models.CharField(_("link"), max_length=500, blank=True)

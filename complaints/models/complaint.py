@@ -25,6 +25,7 @@ from complaints.choices import (
     ReplyDelivery,
     Status,
 )
+from complaints.models.indexes import index_where_set
 from complaints.models.organisation import Organisation, ServiceUnit
 
 
@@ -52,7 +53,12 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         _("first received by another authority on"), null=True, blank=True
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # indexed where set (Meta.indexes)
     )
     # A retried submission (Idempotency-Key / form token) finds its first case by these.
     submission_key = models.CharField(  # noqa: DJ001 - NULL keeps the unique constraint partial
@@ -92,6 +98,7 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # indexed where set (Meta.indexes)
     )
     ombudsman_consent = models.BooleanField(
         _("client consents to the ombudsman following the case"), default=False
@@ -147,7 +154,12 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     transfer_target = models.CharField(_("transferred to"), max_length=300, blank=True)
     transfer_reason = models.TextField(_("reason for transfer"), blank=True)
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_cases"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_cases",
+        db_index=False,  # indexed where set (Meta.indexes)
     )
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     # The handler's working draft of the reply; submit_reply freezes it into a Reply.
@@ -236,6 +248,10 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
                 condition=Q(status__in=OPEN_STATES, very_overdue=False),
                 name="sweep_very_overdue_idx",
             ),
+            # Who registered, assisted or absorbed a case: empty on most cases.
+            index_where_set("assisted_by", name="case_assisted_by_idx"),
+            index_where_set("created_by", name="case_created_by_idx"),
+            index_where_set("merged_into", name="case_merged_into_idx"),
         ]
 
     def __str__(self) -> str:
@@ -338,7 +354,9 @@ class Reply(models.Model):
         RETURNED = "returned", _("Returned")
         APPROVED = "approved", _("Approved")
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="replies")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="replies", db_index=False
+    )
     version = models.PositiveSmallIntegerField()
     text = models.TextField(_("reply text"))
     submitted_by = models.ForeignKey(
@@ -384,7 +402,9 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 class Attachment(models.Model):
     """A file given with the case; stored outside the web root, served only after a check."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="attachments")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="attachments", db_index=False
+    )
     file = models.FileField(upload_to=attachment_path)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)

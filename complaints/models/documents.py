@@ -18,7 +18,9 @@ class Document(models.Model):
         REPORT_BACK = "report_back", _("Report to the supervisory authority")
         AUTHORITY_STATEMENT = "authority_statement", _("Statement to the supervisory authority")
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="documents")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="documents", db_index=False
+    )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     version = models.PositiveSmallIntegerField(default=1)
     language = models.CharField(max_length=2)

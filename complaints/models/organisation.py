@@ -90,7 +90,7 @@ class ClosureDay(models.Model):
     """A day the organisation is closed beyond the public holidays; deadlines roll past it."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="closure_days"
+        Organisation, on_delete=models.CASCADE, related_name="closure_days", db_index=False
     )
     date = models.DateField(_("date"))
     description = models.CharField(_("description"), max_length=200, blank=True)
@@ -129,7 +129,10 @@ class StaffMembership(models.Model):
     """Where a staff member works: the scope of their roles (roles are auth groups)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        db_index=False,
     )
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
@@ -161,7 +164,9 @@ class ReferenceCounter(models.Model):
     Incremented by one atomic upsert (``complaints.references``), never by ``max()+1``.
     """
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)
 

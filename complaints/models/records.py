@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from complaints.choices import AccessAction, BreachTier, EventKind
 from complaints.models.complaint import Complaint
+from complaints.models.indexes import index_where_set
 
 
 class AppendOnly(models.Model):
@@ -28,11 +29,18 @@ class AppendOnly(models.Model):
 class CaseEvent(AppendOnly):
     """Something that happened to a case: who, what, when, and whether the complainant sees it."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     at = models.DateTimeField(_("at"))
     kind = models.CharField(_("event"), max_length=24, choices=EventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # indexed where set (Meta.indexes): filings and timers have no actor
     )
     actor_label = models.CharField(_("actor"), max_length=150)
     public = models.BooleanField(_("shown to the complainant"), default=False)
@@ -55,6 +63,7 @@ class CaseEvent(AppendOnly):
                     kind__in=[EventKind.TRANSFERRED, EventKind.EXTENDED, EventKind.REPLY_APPROVED]
                 ),
             ),
+            index_where_set("actor", name="event_actor_idx"),
         ]
 
     def __str__(self) -> str:
@@ -64,10 +73,17 @@ class CaseEvent(AppendOnly):
 class AccessLogEntry(AppendOnly):
     """Who read or wrote a case, when and through what (Act 703/2023: the client may ask)."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="access_log")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="access_log", db_index=False
+    )
     at = models.DateTimeField()
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     actor_label = models.CharField(max_length=150)
     action = models.CharField(max_length=8, choices=AccessAction.choices)
@@ -89,7 +105,9 @@ class AccessLogEntry(AppendOnly):
 class DeadlineBreach(AppendOnly):
     """A permanent record that the case went past a deadline tier. Closing never erases it."""
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="breaches")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="breaches", db_index=False
+    )
     tier = models.CharField(max_length=14, choices=BreachTier.choices)
     due_date = models.DateField()
     recorded_at = models.DateTimeField()
@@ -119,7 +137,9 @@ class DeadlineReminder(AppendOnly):
     The due date is part of the key, so an extension (a new due date) gets its own reminders.
     """
 
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="reminders")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="reminders", db_index=False
+    )
     due_date = models.DateField()
     days_before = models.PositiveSmallIntegerField()
     recipient = models.ForeignKey(

@@ -108,7 +108,10 @@ class ReplyTemplate(models.Model):
     """
 
     organisation = models.ForeignKey(
-        "complaints.Organisation", on_delete=models.CASCADE, related_name="reply_templates"
+        "complaints.Organisation",
+        on_delete=models.CASCADE,
+        related_name="reply_templates",
+        db_index=False,
     )
     language = models.CharField(_("language"), max_length=2, choices=Language.choices)
     name = models.CharField(_("name"), max_length=100)
