@@ -48,6 +48,7 @@ PORT = int(os.environ.get("BENCH_WEB_PORT", "8399"))
 REPEAT = int(os.environ.get("BENCH_REPEAT", "200"))
 SUBMIT_SECONDS = float(os.environ.get("BENCH_SUBMIT_SECONDS", "20"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "4"))
+FLOOR_SECONDS = float(os.environ.get("BENCH_FLOOR_SECONDS", "10"))
 LETTERS = int(os.environ.get("BENCH_LETTERS", "60"))
 NOW = datetime.combine(
     date.fromisoformat(SEED["today"]), datetime.min.time(), tzinfo=ZoneInfo("Europe/Helsinki")
@@ -299,6 +300,13 @@ class RawHttp:
             f"Content-Length: {len(body)}\r\n{head}\r\n".encode()
             + body
         )
+        return self._answer()
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        self.sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        return self._answer()
+
+    def _answer(self) -> tuple[int, bytes]:
         while b"\r\n\r\n" not in self.buffer:
             self._receive()
         header_block, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
@@ -366,6 +374,43 @@ def submit_worker(args: tuple[int, float, Any]) -> dict[str, Any]:
         index += 1
     client.sock.close()
     return {"statuses": statuses, "answered": answered, "sent": sent, "latencies": latencies}
+
+
+def floor_worker(args: tuple[float, float]) -> int:
+    seconds, start_at = args
+    client = RawHttp()
+    while time.time() < start_at:
+        time.sleep(0.001)
+    end, answered = time.time() + seconds, 0
+    while time.time() < end:
+        try:
+            status, _payload = client.get("/healthz/")
+        except OSError:  # a recycled web process closed the connection; a GET can be resent
+            client.reconnect()
+            continue
+        if status != 200:
+            raise RuntimeError(f"/healthz/ answered {status}")
+        answered += 1
+    client.sock.close()
+    return answered
+
+
+def measure_request_floor(web_pid: int) -> None:
+    """What any request costs the web processes before its own work: the health check
+    (gunicorn, every middleware, URL routing, no database), with the submissions' clients
+    and keep-alive connections. A submission's CPU above this is the filing itself."""
+    start_at = time.time() + 1
+    before = cpu_seconds(family(web_pid))
+    with multiprocessing.get_context("fork").Pool(CLIENTS) as pool:
+        counts = pool.map(floor_worker, [(FLOOR_SECONDS, start_at)] * CLIENTS)
+    web_cpu = cpu_since(before, cpu_seconds(family(web_pid)))
+    answered = max(sum(counts), 1)
+    report(
+        "request_floor_rate",
+        round(answered / FLOOR_SECONDS),
+        f"/s (health check, {CLIENTS} clients)",
+    )
+    report("request_floor_cpu_web", round(1000 * web_cpu / answered, 2), "ms CPU (gunicorn)")
 
 
 def client_address(worker: int, index: int) -> str:
@@ -711,6 +756,7 @@ def main() -> None:
         wait_http("/healthz/")
         measure_queue()
         measure_submissions(web.pid)
+        measure_request_floor(web.pid)
         web_rss = max(rss_mb(pid) for pid in family(web.pid))
     finally:
         stop(web)

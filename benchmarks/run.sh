@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make bench`: throwaway PostgreSQL + Redis, migrate, seed BENCH_N cases, measure.
-#   BENCH_N=100000 (default) or 1000000; BENCH_REPEAT, BENCH_SUBMIT_SECONDS, BENCH_LETTERS.
+#   BENCH_N=100000 (default) or 1000000; BENCH_REPEAT, BENCH_SUBMIT_SECONDS, BENCH_FLOOR_SECONDS, BENCH_LETTERS.
 # Not part of `make test`. Needs the PostgreSQL and Redis packages (as .ci/run installs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
