@@ -7,6 +7,9 @@ class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints")
 
+    def ready(self) -> None:
+        from complaints import lookups  # noqa: F401 - registers ``__any``
+
 
 class ServiceAdminConfig(admin_apps.AdminConfig):
     """Django's admin on ``ServiceAdminSite`` (``admin_site.py``), which also lets an

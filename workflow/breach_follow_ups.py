@@ -79,7 +79,7 @@ def breaches_follow_up(*, tier: BreachTier, complaint_ids: Sequence[int], now: d
     """Notify, note and escalate the cases whose breach of ``tier`` was just recorded."""
     if not complaint_ids:
         return
-    rows = list(Complaint.objects.filter(id__in=complaint_ids).values(*FIELDS))
+    rows = list(Complaint.objects.filter(id__any=complaint_ids).values(*FIELDS))
     if tier == BreachTier.OVERDUE:
         notices = _overdue(rows)
         internal_escalations_generate_on_commit(complaint_ids=[row["id"] for row in rows])

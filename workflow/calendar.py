@@ -95,7 +95,7 @@ def due_dates_recompute(*, organisation: Organisation, actor: Actor, now: dateti
         events: list[CaseEvent] = []
         for key, ids in changed.items():
             deadline = deadlines[key]
-            Complaint.objects.filter(id__in=ids).update(
+            Complaint.objects.filter(id__any=ids).update(
                 due_date=deadline.due_date,
                 due_basis=deadline_basis(deadline),
                 **late_flags_to_clear(due_date=deadline.due_date, today=today),

@@ -96,7 +96,7 @@ def reminders_send(*, now: datetime, dry_run: bool = False) -> int:
                 ],
                 ignore_conflicts=True,
             )
-            Complaint.objects.filter(id__in=[row["id"] for row in rows]).update(
+            Complaint.objects.filter(id__any=[row["id"] for row in rows]).update(
                 reminded_due_date=F("due_date"), reminded_days_before=days
             )
             _notify(rows, days=days, now=now)

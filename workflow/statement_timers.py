@@ -132,7 +132,7 @@ def _batch(timer: Timer, candidates: QuerySet[Any], *, reminding: bool, now: dat
         if not rows:
             return 0
         ids = [row["id"] for row in rows]
-        timer.model._default_manager.filter(id__in=ids, **{f"{moment}__isnull": True}).update(
+        timer.model._default_manager.filter(id__any=ids, **{f"{moment}__isnull": True}).update(
             **{moment: now}
         )
         if not reminding:

