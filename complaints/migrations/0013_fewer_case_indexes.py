@@ -8,32 +8,19 @@ go. Who registered, assisted or absorbed a case, and who acted in an event, is e
 most rows: those indexes now hold only the rows where it is set.
 
 On PostgreSQL the new indexes are built ``CONCURRENTLY`` first, so filings go on meanwhile
-and no look-up is ever without an index; the old ones are dropped after, each at once (the
-whole migration took 17 s at 1,000,000 cases and 4,300,000 events, measured). That needs
-the migration outside a transaction. Going back builds Django's indexes again the usual
-way, which blocks writes to each table while it is read.
+and no look-up is ever without an index; then the old ones are dropped ``CONCURRENTLY``,
+the key's constraint left as it is (``notifications.migration_operations``). That needs the
+migration outside a transaction. Going back builds the old indexes the same way.
 """
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-
-class AddIndexConcurrentlyOnPostgreSQL(migrations.AddIndex):
-    """``AddIndex``, built without blocking writes on PostgreSQL; as usual elsewhere."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor != "postgresql":
-            return super().database_forwards(app_label, schema_editor, from_state, to_state)
-        model = to_state.apps.get_model(app_label, self.model_name)
-        # A build that failed half-way leaves an INVALID index behind; start it again.
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {self.index.name}")
-        # A server-wide statement_timeout would cut the build short, every time it is tried.
-        schema_editor.execute("SET statement_timeout = 0")
-        try:
-            schema_editor.add_index(model, self.index, concurrently=True)
-        finally:
-            schema_editor.execute("RESET statement_timeout")
+from notifications.migration_operations import (
+    AddIndexConcurrentlyOnPostgreSQL,
+    ForeignKeyIndexDrop,
+)
 
 
 class Migration(migrations.Migration):
@@ -77,7 +64,7 @@ class Migration(migrations.Migration):
                 name="case_merged_into_idx",
             ),
         ),
-        migrations.AlterField(
+        ForeignKeyIndexDrop(
             model_name="accesslogentry",
             name="complaint",
             field=models.ForeignKey(
@@ -87,7 +74,7 @@ class Migration(migrations.Migration):
                 to="complaints.complaint",
             ),
         ),
-        migrations.AlterField(
+        ForeignKeyIndexDrop(
             model_name="accesslogentry",
             name="user",
             field=models.ForeignKey(
@@ -99,7 +86,7 @@ class Migration(migrations.Migration):
                 to=settings.AUTH_USER_MODEL,
             ),
         ),
-        migrations.AlterField(
+        ForeignKeyIndexDrop(
             model_name="attachment",
             name="complaint",
             field=models.ForeignKey(
@@ -109,7 +96,7 @@ class Migration(migrations.Migration):
                 to="complaints.complaint",
             ),
         ),
-        migrations.AlterField(
+        ForeignKeyIndexDrop(
             model_name="caseevent",
             name="actor",
             field=models.ForeignKey(
@@ -121,7 +108,7 @@ class Migration(migrations.Migration):
                 to=settings.AUTH_USER_MODEL,
             ),
         ),
-        migrations.AlterField(
+        ForeignKeyIndexDrop(
             model_name="caseevent",
             name="complaint",
             field=models.ForeignKey(
@@ -131,7 +118,7 @@ class Migration(migrations.Migration):
                 to="complaints.complaint",
             ),
         ),
-        migrations.AlterField(
+        ForeignKeyIndexDrop(
             model_name="closureday",
             name="organisation",
             field=models.ForeignKey(
@@ -141,7 +128,7 @@ class Migration(migrations.Migration):
                 to="complaints.organisation",
             ),
         ),
-        migrations.AlterField(
+        ForeignKeyIndexDrop(
             model_name="complaint",
             name="assisted_by",
             field=models.ForeignKey(
@@ -154,7 +141,7 @@ class Migration(migrations.Migration):
                 verbose_name="assisted by the social ombudsman",
             ),
         ),
-        migrations.AlterField(
+        ForeignKeyIndexDrop(
             model_name="complaint",
             name="created_by",
             field=models.ForeignKey(
@@ -166,7 +153,7 @@ class Migration(migrations.Migration):
                 to=settings.AUTH_USER_MODEL,
             ),
         ),
-        migrations.AlterField(
+        ForeignKeyIndexDrop(
             model_name="complaint",
             name="merged_into",
             field=models.ForeignKey(
@@ -178,7 +165,7 @@ class Migration(migrations.Migration):
                 to="complaints.complaint",
             ),
         ),
-        migrations.AlterField(
+        ForeignKeyIndexDrop(
             model_name="deadlinebreach",
             name="complaint",
             field=models.ForeignKey(
@@ -188,7 +175,7 @@ class Migration(migrations.Migration):
                 to="complaints.complaint",
             ),
         ),
-        migrations.AlterField(
+        ForeignKeyIndexDrop(
             model_name="deadlinereminder",
             name="complaint",
             field=models.ForeignKey(
@@ -198,7 +185,7 @@ class Migration(migrations.Migration):
                 to="complaints.complaint",
             ),
         ),
-        migrations.AlterField(
+        ForeignKeyIndexDrop(
             model_name="document",
             name="complaint",
             field=models.ForeignKey(
@@ -208,7 +195,7 @@ class Migration(migrations.Migration):
                 to="complaints.complaint",
             ),
         ),
-        migrations.AlterField(
+        ForeignKeyIndexDrop(
             model_name="referencecounter",
             name="organisation",
             field=models.ForeignKey(
@@ -218,7 +205,7 @@ class Migration(migrations.Migration):
                 to="complaints.organisation",
             ),
         ),
-        migrations.AlterField(
+        ForeignKeyIndexDrop(
             model_name="reply",
             name="complaint",
             field=models.ForeignKey(
@@ -228,7 +215,7 @@ class Migration(migrations.Migration):
                 to="complaints.complaint",
             ),
         ),
-        migrations.AlterField(
+        ForeignKeyIndexDrop(
             model_name="replytemplate",
             name="organisation",
             field=models.ForeignKey(
@@ -238,7 +225,7 @@ class Migration(migrations.Migration):
                 to="complaints.organisation",
             ),
         ),
-        migrations.AlterField(
+        ForeignKeyIndexDrop(
             model_name="staffmembership",
             name="user",
             field=models.ForeignKey(

@@ -4,15 +4,20 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from notifications.migration_operations import ForeignKeyIndexDrop
+
 
 class Migration(migrations.Migration):
+    # The index is dropped CONCURRENTLY on PostgreSQL (ForeignKeyIndexDrop).
+    atomic = False
+
     dependencies = [
         ("notifications", "0002_inbox"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.AlterField(
+        ForeignKeyIndexDrop(
             model_name="inboxitem",
             name="user",
             field=models.ForeignKey(
