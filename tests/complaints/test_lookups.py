@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import Value
 from django.test.utils import CaptureQueriesContext
 
 from complaints.models import Complaint
@@ -58,3 +59,13 @@ def test_the_list_travels_as_one_parameter() -> None:
         assert " IN (" not in sql
     else:
         assert '"complaints_complaint"."id" IN (' in sql
+
+
+def test_an_expression_among_the_values_is_written_as_in_writes_it() -> None:
+    first, second = ComplaintFactory.create_batch(2)
+    ComplaintFactory()
+
+    found = Complaint.objects.filter(id__any=[first.id, Value(second.id)])
+
+    assert set(found) == {first, second}
+    assert " IN (" in str(found.query)
