@@ -100,20 +100,26 @@ def family(pid: int) -> list[int]:
 
 
 def cpu_seconds(pids: list[int]) -> dict[int, float]:
-    """User and system CPU each process has used so far (a gone one is left out)."""
+    """User and system CPU each process has used so far, with that of its children that
+    ended (a gone one is left out)."""
     used = {}
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except FileNotFoundError:
             continue
-        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+        # utime, stime, cutime, cstime
+        used[pid] = sum(int(value) for value in fields[11:15]) / os.sysconf("SC_CLK_TCK")
     return used
 
 
 def cpu_since(before: dict[int, float], now: dict[int, float]) -> float:
-    """CPU used between two readings by the processes alive at the second."""
-    return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items())
+    """CPU used between two readings. A process that ended in between (a web process
+    replaced after ``max_requests``, a database connection it closed) is counted through
+    its parent, which must be among the readings: the parent's count took all of its
+    life, so what it had used before the first reading comes off."""
+    gone = sum(seconds for pid, seconds in before.items() if pid not in now)
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in now.items()) - gone
 
 
 def postgres_pids() -> list[int]:
