@@ -11,7 +11,11 @@ transaction. SQLite has neither trigrams nor the need,
 and the indexes are not part of the model's state, so the SQLite set-up skips them.
 """
 
+from functools import partial
+
 from django.db import migrations
+
+from notifications.migration_operations import index_build_concurrently, statement_timeout_lifted
 
 INDEXES = {
     "complaint_client_name_trgm": "client_name",
@@ -30,23 +34,17 @@ def name_indexes_create(apps, schema_editor):
     # database's owner, docs/operations.md) or serve others.
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     table = schema_editor.quote_name(apps.get_model("complaints", "Complaint")._meta.db_table)
-    # A server-wide statement_timeout would cut the build short, every time it is tried.
-    schema_editor.execute("SET statement_timeout = 0")
-    try:
-        for name, column in INDEXES.items():
-            # A build that failed half-way leaves an INVALID index behind; start it again.
-            schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
-            schema_editor.execute(
-                f"CREATE INDEX CONCURRENTLY {name} ON {table} "
-                f"USING gin (UPPER({schema_editor.quote_name(column)}::text) gin_trgm_ops)"
-            )
-        # The planner needs the new expressions' statistics to tell a common name (walk
-        # the due-date index) from a rare one (ask the trigrams). Without them it guessed
-        # rare for every name, and a common one took a second until autovacuum next
-        # analysed the table.
+    for name, column in INDEXES.items():
+        create = (
+            f"CREATE INDEX CONCURRENTLY {name} ON {table} "
+            f"USING gin (UPPER({schema_editor.quote_name(column)}::text) gin_trgm_ops)"
+        )
+        index_build_concurrently(schema_editor, name, partial(schema_editor.execute, create))
+    # The planner needs the new expressions' statistics to tell a common name (walk the
+    # due-date index) from a rare one (ask the trigrams). Without them it guessed rare for
+    # every name, and a common one took a second until autovacuum next analysed the table.
+    with statement_timeout_lifted(schema_editor):
         schema_editor.execute(f"ANALYZE {table}")
-    finally:
-        schema_editor.execute("RESET statement_timeout")
 
 
 def name_indexes_drop(apps, schema_editor):
