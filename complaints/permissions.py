@@ -178,6 +178,10 @@ def handling_filter(user: Any) -> Q:
     return condition
 
 
+# The roles through which ``visible_filter`` shows cases beyond ``handling_filter``.
+SEEING_BEYOND_HANDLING = frozenset({Role.REGISTRY, Role.OMBUDSMAN})
+
+
 def visible_filter(user: Any) -> Q:
     """A filter selecting exactly the cases ``can_see`` allows; matches nothing by default."""
     roles = roles_of(user)

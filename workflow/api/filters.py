@@ -13,14 +13,12 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from complaints import clock
-from complaints.choices import Channel, Language, Role, Status
+from complaints.choices import Channel, Language, Status
 from complaints.models import Complaint
-from complaints.permissions import handling_filter, roles_of
+from complaints.permissions import SEEING_BEYOND_HANDLING, handling_filter, roles_of
 from complaints.services import REFERENCE_SHAPE
 from workflow.queue import due_within
 
-# The roles through which a user may see cases they do not handle (permissions.visible_filter).
-SEEING_BEYOND_HANDLING = frozenset({Role.REGISTRY, Role.OMBUDSMAN})
 TRUE_VALUES = ("true", "1", "yes")
 FALSE_VALUES = ("false", "0", "no")
 BOOLEAN_CHOICES = [(value, value) for value in TRUE_VALUES + FALSE_VALUES]
