@@ -166,6 +166,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Celery closes a task's database connections after it unless this many tasks have run;
+# config/celery.py closes them by Django's own rule instead (ADR 0017).
+CELERY_DB_REUSE_MAX = 1_000_000_000
 CELERY_TIMEZONE = "Europe/Helsinki"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
