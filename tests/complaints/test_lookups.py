@@ -69,3 +69,14 @@ def test_an_expression_among_the_values_is_written_as_in_writes_it() -> None:
 
     assert set(found) == {first, second}
     assert " IN (" in str(found.query)
+
+
+def test_values_other_than_ints_are_prepared_as_in_prepares_them() -> None:
+    first, second = ComplaintFactory.create_batch(2)
+    ComplaintFactory()
+
+    found = Complaint.objects.filter(id__any=(str(first.id), second.id))
+
+    assert set(found) == {first, second}
+    with pytest.raises(ValueError, match="expected a number"):
+        Complaint.objects.filter(id__any=[first.id, "first"])
