@@ -90,8 +90,7 @@ def render_message(
     links), which are then filled in as text.
     """
     values = {**context, **per_case}
-    with translation.override(language):
-        subject_text = str(subject) % values
+    subject_text = subject_in(subject, language) % values
     shared, keys = tuple(sorted(context.items())), tuple(sorted(per_case))
     return Message(
         recipient=recipient,
@@ -103,6 +102,24 @@ def render_message(
         language=language,
         dedupe_key=dedupe_key,
     )
+
+
+# (id of the subject, language) -> (the subject, kept alive so that its id stays its own,
+# and its text in that language)
+_subjects: dict[tuple[int, str], tuple[Promise, str]] = {}
+
+
+def subject_in(subject: Promise, language: str) -> str:
+    """``subject`` (a module's lazily translated constant) in ``language``, translated once
+    per process: a timer's thousands of messages share a few subjects, and switching the
+    language for each cost more than the rest of its subject line."""
+    key = (id(subject), language)
+    if key not in _subjects:
+        if len(_subjects) > 512:  # not a module constant after all: do not grow forever
+            _subjects.clear()
+        with translation.override(language):
+            _subjects[key] = (subject, str(subject))
+    return _subjects[key][1]
 
 
 def _marker(key: str) -> str:
@@ -169,8 +186,7 @@ class Notices:
             self.messages.append(message)
             text = message.subject  # the same subject, translated once
         else:
-            with translation.override(language):
-                text = str(subject) % per_case
+            text = subject_in(subject, language) % per_case
         self.entries.append(
             inbox_entry(
                 user_id=user_id,
