@@ -52,21 +52,21 @@ def inbox_add_many(*, entries: Iterable[InboxEntry], now: datetime) -> int:
 
     Returns how many entries were given (the database does not say which it skipped).
     """
-    items = [
-        InboxItem(
-            user_id=entry.user_id,
-            subject=entry.subject[:255],
-            link=entry.link,
-            dedupe_key=entry.dedupe_key or None,
-            created_at=now,
-        )
+    rows = [
+        {
+            "user_id": entry.user_id,
+            "subject": entry.subject[:255],
+            "link": entry.link,
+            "dedupe_key": entry.dedupe_key or None,
+            "created_at": now,
+        }
         for entry in entries
     ]
-    if items and copy_available():
-        copy_insert_new(InboxItem, items)
-    elif items:
-        InboxItem.objects.bulk_create(items, ignore_conflicts=True)
-    return len(items)
+    if rows and copy_available():
+        copy_insert_new(InboxItem, rows)
+    elif rows:
+        InboxItem.objects.bulk_create([InboxItem(**row) for row in rows], ignore_conflicts=True)
+    return len(rows)
 
 
 def inbox_mark_read(*, user_id: int, item_ids: Sequence[int] | None = None, now: datetime) -> int:

@@ -11,6 +11,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -101,24 +102,23 @@ def notifications_queue_many(*, messages: Sequence[Message], now: datetime) -> i
     A message whose ``dedupe_key`` exists already is skipped, as is a malformed recipient
     (logged). Returns how many rows were written.
     """
-    rows = {}
+    rows: dict[str, dict[str, Any]] = {}
+    checked: dict[str, bool] = {}  # a timer writes to the same staff address many times
     for message in messages:
-        try:
-            validate_email(message.recipient)
-        except ValidationError:
+        if not _address_valid(message.recipient, checked):
             logger.warning("Not queued: malformed recipient for %s", message.dedupe_key)
             continue
-        rows[message.dedupe_key] = Notification(
-            recipient=message.recipient,
-            subject=message.subject,
-            body_text=message.body_text,
-            body_html=message.body_html,
-            language=message.language,
-            dedupe_key=message.dedupe_key,
-            status=NotificationStatus.READY,
-            created_at=now,
-            next_attempt_at=now,
-        )
+        rows[message.dedupe_key] = {
+            "recipient": message.recipient,
+            "subject": message.subject,
+            "body_text": message.body_text,
+            "body_html": message.body_html,
+            "language": message.language,
+            "dedupe_key": message.dedupe_key,
+            "status": NotificationStatus.READY.value,
+            "created_at": now,
+            "next_attempt_at": now,
+        }
     if not rows:
         return 0
     # Keys queued before (a retried timer) are left alone, and not enqueued again.
@@ -131,7 +131,9 @@ def notifications_queue_many(*, messages: Sequence[Message], now: datetime) -> i
             rows.pop(str(key), None)
         if not rows:
             return 0
-        Notification.objects.bulk_create(rows.values(), ignore_conflicts=True)
+        Notification.objects.bulk_create(
+            [Notification(**row) for row in rows.values()], ignore_conflicts=True
+        )
         ids = list(
             Notification.objects.filter(
                 dedupe_key__in=list(rows), status=NotificationStatus.READY
@@ -140,6 +142,16 @@ def notifications_queue_many(*, messages: Sequence[Message], now: datetime) -> i
     if ids:
         transaction.on_commit(lambda: _deliver_enqueue(notification_ids=ids), robust=True)
     return len(ids)
+
+
+def _address_valid(recipient: str, checked: dict[str, bool]) -> bool:
+    if recipient not in checked:
+        try:
+            validate_email(recipient)
+            checked[recipient] = True
+        except ValidationError:
+            checked[recipient] = False
+    return checked[recipient]
 
 
 def notification_deliver(*, notification_id: int, now: datetime) -> str:

@@ -57,20 +57,50 @@ def test_keys_queued_before_are_skipped_and_not_returned(require_postgres: Any) 
     ids = copy_insert_new(
         Notification,
         [
-            Notification(
-                recipient=m.recipient,
-                subject=m.subject,
-                body_text=m.body_text,
-                dedupe_key=m.dedupe_key,
-                created_at=NOW,
-                next_attempt_at=NOW,
-            )
+            {
+                "recipient": m.recipient,
+                "subject": m.subject,
+                "body_text": m.body_text,
+                "dedupe_key": m.dedupe_key,
+                "created_at": NOW,
+                "next_attempt_at": NOW,
+            }
             for m in (_message(1), _message(2))
         ],
     )
     assert len(ids) == 1
     assert first.pk not in ids
     assert Notification.objects.count() == 2
+
+
+def test_a_field_left_out_takes_its_model_default(require_postgres: Any) -> None:
+    [pk] = copy_insert_new(
+        Notification,
+        [
+            {
+                "recipient": "a@example.fi",
+                "subject": "S",
+                "body_text": "B",
+                "created_at": NOW,
+                "next_attempt_at": NOW,
+            }
+        ],
+    )
+    row = Notification.objects.get(pk=pk)
+    assert (row.channel, row.language, row.status, row.attempts, row.redacted) == (
+        "email",
+        "fi",
+        "ready",
+        0,
+        False,
+    )
+    assert (row.body_html, row.last_error, row.dedupe_key, row.sent_at) == ("", "", None, None)
+
+
+def test_a_name_that_is_no_field_is_refused(require_postgres: Any) -> None:
+    with pytest.raises(TypeError, match="recipent"):
+        copy_insert_new(Notification, [{"recipent": "a@example.fi", "created_at": NOW}])
+    assert not Notification.objects.exists()
 
 
 def test_twice_in_one_transaction_writes_each_batch_once(require_postgres: Any) -> None:
