@@ -22,7 +22,8 @@ from workflow.deadlines import Deadline, due_date_compute, due_date_explain
 HELSINKI = ZoneInfo("Europe/Helsinki")
 YEARS = (2026, 2027, 2028)
 # Wide enough for every nominal day reachable from 2026–2028 (+2 months reaches Feb 2029).
-PUBLIC_HOLIDAYS = holidays.Finland(years=range(2025, 2030))
+# Named in English whatever the locale of the machine (holidays reads LANG otherwise).
+PUBLIC_HOLIDAYS = holidays.Finland(years=range(2025, 2030), language="en_US")
 
 
 def _days(start: date, end: date) -> list[date]:
