@@ -8,7 +8,6 @@ from unittest import mock
 import pytest
 import redis
 import time_machine
-from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
 from complaints.choices import Status
@@ -16,7 +15,7 @@ from complaints.models import Complaint, DeadlineBreach
 from config.celery import app
 from notifications.choices import NotificationStatus
 from notifications.models import Notification
-from tests.brokers import private_redis_db, use_broker
+from tests.brokers import private_redis_db, use_broker, worker_running
 from tests.factories import ComplaintFactory, received_on
 from workflow.tasks import deadlines_sweep_task
 
@@ -51,7 +50,7 @@ def test_worker_on_real_redis_runs_the_sweep(require_redis):
     redis.Redis.from_url(broker).flushdb()
     use_broker(broker)
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        with worker_running():
             result = deadlines_sweep_task.apply_async(
                 kwargs={"at": "2026-12-01T08:00:00+02:00"}, ignore_result=False
             )
@@ -149,7 +148,7 @@ def test_worker_on_real_redis_sends_the_overdue_emails_and_makes_the_note(requir
     previous = app.conf.broker_url
     use_broker(broker)
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        with worker_running():
             deadlines_sweep_task.delay(at="2026-11-10T08:00:00+02:00")
             for _ in range(300):
                 note = Document.objects.filter(complaint=complaint, kind="internal_escalation")

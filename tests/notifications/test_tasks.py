@@ -9,7 +9,6 @@ from unittest import mock
 import pytest
 import redis
 import time_machine
-from celery.contrib.testing.worker import start_worker
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import transaction
@@ -30,7 +29,7 @@ from notifications.tasks import (
     notifications_deliver_task,
     notifications_dispatch_task,
 )
-from tests.brokers import private_redis_db, use_broker
+from tests.brokers import private_redis_db, use_broker, worker_running
 from tests.notifications.conftest import NOW
 
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
@@ -324,7 +323,7 @@ def test_worker_on_real_redis_delivers_a_queued_notification(require_redis, sett
     previous = app.conf.broker_url
     use_broker(broker)
     try:
-        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        with worker_running():
             with transaction.atomic():
                 notification = notification_queue(
                     recipient="asiakas@example.fi",
