@@ -33,6 +33,12 @@ def copy_insert_new(model: type[models.Model], rows: Iterable[Mapping[str, Any]]
     fields = [field for field in meta.concrete_fields if not field.primary_key]
     prototype = model()  # the defaults, worked out once
     defaults = {str(field.attname): getattr(prototype, field.attname) for field in fields}
+    # ... but a callable default (a time, a random token) is called again for each row
+    fresh = {
+        str(field.attname): field.default
+        for field in fields
+        if field.has_default() and callable(field.default)
+    }
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     scratch = quote(f"{meta.db_table}_load")
@@ -52,6 +58,9 @@ def copy_insert_new(model: type[models.Model], rows: Iterable[Mapping[str, Any]]
                         f"Not fields of {meta.label}: {values.keys() - defaults.keys()}"
                     )
                 row = {**defaults, **values}
+                for name, default in fresh.items():
+                    if name not in values:
+                        row[name] = default()
                 copy.write_row(list(row.values()))
         cursor.execute(
             f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {scratch} "  # noqa: S608

@@ -114,12 +114,14 @@ def subject_in(subject: Promise, language: str) -> str:
     per process: a timer's thousands of messages share a few subjects, and switching the
     language for each cost more than the rest of its subject line."""
     key = (id(subject), language)
-    if key not in _subjects:
+    known = _subjects.get(key)
+    if known is None:
         if len(_subjects) > 512:  # not a module constant after all: do not grow forever
             _subjects.clear()
         with translation.override(language):
-            _subjects[key] = (subject, str(subject))
-    return _subjects[key][1]
+            known = (subject, str(subject))
+        _subjects[key] = known
+    return known[1]
 
 
 def _marker(key: str) -> str:

@@ -119,3 +119,17 @@ def test_twice_in_one_transaction_writes_each_batch_once(require_postgres: Any) 
         )
     assert sorted(InboxItem.objects.values_list("dedupe_key", flat=True)) == ["a", "b"]
     assert InboxItem.objects.get(dedupe_key="b").read_at is None
+
+
+def test_a_callable_default_is_called_for_each_row(require_postgres: Any, monkeypatch) -> None:
+    numbers = iter(range(1, 100))
+    field = Notification._meta.get_field("subject")
+    monkeypatch.setattr(field, "default", lambda: f"S{next(numbers)}")
+    row = {"recipient": "a@example.fi", "body_text": "B", "created_at": NOW, "next_attempt_at": NOW}
+
+    copy_insert_new(Notification, [row, row, {**row, "subject": "given"}])
+
+    subjects = list(Notification.objects.order_by("pk").values_list("subject", flat=True))
+    assert subjects[2] == "given"
+    assert subjects[0] != subjects[1]  # each row called it again
+    assert {subjects[0][0], subjects[1][0]} == {"S"}
