@@ -136,8 +136,8 @@ def _flag_batch(
         if not rows:
             return 0
         ids = [complaint_id for complaint_id, _ in rows]
-        Complaint.objects.filter(id__any=ids).update(**{flag: True})
         cases = Complaint.objects.filter(id__any=ids)
+        cases.update(**{flag: True})
         # New breaches only (the constraint skips the others): a case flagged again after
         # its due date moved was told already. Rows are made by the database, not in Python.
         new = insert_from_select(
