@@ -110,6 +110,15 @@ def _lock_candidates(queryset: QuerySet[Complaint]) -> list[tuple[int, date]]:
     return list(queryset.values_list("id", "due_date"))
 
 
+def _any_due(candidates: QuerySet[Complaint]) -> bool:
+    """Whether any case is due, asked as "the earliest due date" so that the answer comes
+    from the start of the sweep's partial index (``sweep_overdue_idx``). A plain EXISTS
+    left the plan to the row estimate, which multiplies the three conditions as if they
+    were independent: at a million cases it expected 238,674 rows where there were none,
+    chose to read the whole table, and took 0.6 s instead of a few ms (run V)."""
+    return candidates.order_by("due_date").values_list("due_date", flat=True).first() is not None
+
+
 def _flag(*, tier: BreachTier, cutoff: date, now: datetime, dry_run: bool) -> int:
     flag = "overdue" if tier == BreachTier.OVERDUE else "very_overdue"
     candidates = Complaint.objects.filter(
@@ -117,7 +126,7 @@ def _flag(*, tier: BreachTier, cutoff: date, now: datetime, dry_run: bool) -> in
     )
     if dry_run:
         return candidates.count()
-    if not candidates.exists():  # the usual sweep: no transaction, no locking query to build
+    if not _any_due(candidates):  # the usual sweep: no transaction, no locking query to build
         return 0
     flagged = 0
     while True:

@@ -1,5 +1,6 @@
 """A backlog is swept in batches, each its own transaction, and still flags every case once."""
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -9,6 +10,7 @@ from tests.factories import ComplaintFactory, received_on
 from workflow import sweeps
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
+LATENESS_FLAGS = ("overdue", "very_overdue")
 
 
 def test_backlog_larger_than_a_batch_is_flagged_completely(db, monkeypatch):
@@ -106,3 +108,30 @@ def test_one_case_failing_in_a_note_batch_does_not_stop_the_others(db, caplog):
     made = set(Document.objects.values_list("complaint_id", flat=True))
     assert made == {second.pk}
     assert "font missing" in caplog.text
+
+
+def test_the_due_probes_read_the_earliest_due_date_not_a_bare_exists(db):
+    """With nothing due, each lateness tier asks for the earliest due date of its open,
+    unflagged cases, which only the start of its partial index can answer. A bare EXISTS
+    was left to the row estimate and read the whole table at a million cases (run V)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ComplaintFactory.in_state(Status.IN_HANDLING, received_at=received_on(date(2026, 11, 2)))
+    with CaptureQueriesContext(connection) as queries:
+        result = sweeps.deadlines_sweep(now=datetime(2026, 11, 20, 8, tzinfo=HELSINKI))
+
+    assert result["flagged_overdue"] == result["flagged_very_overdue"] == 0
+    probes = [
+        query["sql"]
+        for query in queries.captured_queries
+        for flag in (f'NOT "complaints_complaint"."{name}"' for name in LATENESS_FLAGS)
+        if query["sql"].startswith("SELECT")
+        and flag in query["sql"]
+        and '"complaints_complaint"."due_date" <' in query["sql"]
+        and "reminded" not in query["sql"]
+    ]
+    assert len(probes) == 2, probes
+    for probe in probes:
+        assert probe.startswith('SELECT "complaints_complaint"."due_date" AS "due_date" FROM')
+        assert re.search(r'ORDER BY (1|"complaints_complaint"\."due_date") ASC LIMIT 1$', probe)
