@@ -112,7 +112,8 @@ def _lock_candidates(queryset: QuerySet[Complaint]) -> list[tuple[int, date]]:
 
 def _any_due(candidates: QuerySet[Complaint]) -> bool:
     """Whether any case is due, asked as "the earliest due date" so that the answer comes
-    from the start of the sweep's partial index (``sweep_overdue_idx``). A plain EXISTS
+    from the start of the tier's partial index (``sweep_overdue_idx``,
+    ``sweep_very_overdue_idx``). A plain EXISTS
     left the plan to the row estimate, which multiplies the three conditions as if they
     were independent: at a million cases it expected 238,674 rows where there were none,
     chose to read the whole table, and took 0.6 s instead of a few ms (run V)."""
