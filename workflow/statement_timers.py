@@ -50,8 +50,11 @@ TIMERS = (
         model=StatementRequest,
         recipient=("requested_by_id", "requested_by__email"),
         fallback=("complaint__handler_id", "complaint__handler__email"),
-        # A statement for a case no longer open is not chased.
-        scope=lambda queryset: queryset.filter(complaint__status__in=OPEN_STATES),
+        # A statement no longer needed is not chased: cancelled when its case left
+        # handling; the case's state still guards one made on a closed case some other way.
+        scope=lambda queryset: queryset.filter(
+            cancelled_at__isnull=True, complaint__status__in=OPEN_STATES
+        ),
         reminder_subject=_("Reminder: a statement for muistutus %(reference)s is due on %(due)s"),
         overdue_subject=_("Late: a statement for muistutus %(reference)s was due on %(due)s"),
     ),

@@ -190,3 +190,12 @@ def statement_answer(
             data={"statement": statement.pk, "files": len(files)},
         )
     return statement
+
+
+def statements_cancel_on_exit(*, complaint: Complaint, now: datetime) -> None:
+    """The case leaves handling: its unanswered requests are no longer needed. They leave
+    the timers (and their index) for good; the respondent's page says no statement is
+    needed. Run in the transition's transaction, with the case locked."""
+    StatementRequest.objects.filter(
+        complaint=complaint, answered_at__isnull=True, cancelled_at__isnull=True
+    ).update(cancelled_at=now)

@@ -28,6 +28,7 @@ from workflow.deadlines import deadline_basis
 from workflow.errors import InvalidInput, NotPermitted, TransitionNotAllowed
 from workflow.notices import status_notice_queue
 from workflow.replies import REPLY_MAX_LENGTH
+from workflow.statements import statements_cancel_on_exit
 from workflow.sweeps import breaches_record_on_exit, late_flags_to_clear
 from workflow.tasks import document_generate_on_commit
 
@@ -92,6 +93,7 @@ def _run(
             # Lateness flags describe open cases; the breach records keep the history.
             breaches_record_on_exit(complaint=complaint, now=now)
             complaint.overdue = complaint.very_overdue = False
+            statements_cancel_on_exit(complaint=complaint, now=now)
         complaint.save()
         event_record(
             complaint=complaint,

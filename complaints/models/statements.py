@@ -43,16 +43,21 @@ class StatementRequest(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     overdue_flagged_at = models.DateTimeField(null=True, blank=True)
+    # Set, unanswered, when the case leaves handling: the statement is no longer needed.
+    cancelled_at = models.DateTimeField(_("no longer needed since"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("statement request")
         verbose_name_plural = _("statement requests")
         ordering = ["requested_at", "id"]
         indexes = [
+            # The timers' requests: unanswered and still needed. Without ``cancelled_at``
+            # the requests left unanswered on closed cases stayed in it for good, and the
+            # sweep read them all at every run (docs/performance.md, tenth round).
             models.Index(
                 fields=["due_date"],
-                condition=Q(answered_at__isnull=True),
-                name="statement_pending_idx",
+                condition=Q(answered_at__isnull=True, cancelled_at__isnull=True),
+                name="statement_live_idx",
             )
         ]
 

@@ -49,6 +49,7 @@ class StatementRequestSerializer(serializers.ModelSerializer[StatementRequest]):
             "answered",
             "answered_at",
             "answer",
+            "cancelled_at",
         ]
 
 
