@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from complaints.choices import OPEN_STATES
 from complaints.clock import helsinki_date
 from complaints.models import Complaint, DeadlineReminder
+from workflow.due_probe import any_due
 from workflow.notices import Notices, day, staff_case_url
 
 SUBJECT = _("Reminder: muistutus %(reference)s is due on %(due)s")
@@ -77,7 +78,7 @@ def reminders_send(*, now: datetime, dry_run: bool = False) -> int:
             continue
         # Most sweeps find every case in the window reminded already: look first, plainly,
         # before locking and joining the holders of what is there.
-        if not candidates.exists():
+        if not any_due(candidates):
             continue
         with transaction.atomic():
             if connection.features.has_select_for_update_skip_locked:

@@ -25,6 +25,7 @@ from complaints.actors import Actor
 from complaints.choices import OPEN_STATES, EventKind
 from complaints.clock import helsinki_date
 from complaints.models import AuthorityRequest, CaseEvent, StatementRequest
+from workflow.due_probe import any_due
 from workflow.notices import Notices, day, staff_case_url
 
 BATCH = 5000
@@ -105,7 +106,7 @@ def _run(timer: Timer, *, reminding: bool, today: date, now: datetime, dry_run: 
     candidates = _candidates(timer, reminding=reminding, today=today)
     if dry_run:
         return candidates.count()
-    if not candidates.exists():  # the usual sweep: no transaction, no locking query to build
+    if not any_due(candidates):  # the usual sweep: no transaction, no locking query to build
         return 0
     total = 0
     while True:

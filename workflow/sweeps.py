@@ -30,6 +30,7 @@ from complaints.choices import OPEN_STATES, BreachTier, EventKind
 from complaints.clock import helsinki_date
 from complaints.models import CaseEvent, Complaint, DeadlineBreach, Document
 from workflow.breach_follow_ups import breaches_follow_up
+from workflow.due_probe import any_due
 from workflow.letter_events import DATED_BY_EVENT
 from workflow.reminders import reminders_send
 from workflow.requeue_pace import documents_requeue_paced
@@ -110,16 +111,6 @@ def _lock_candidates(queryset: QuerySet[Complaint]) -> list[tuple[int, date]]:
     return list(queryset.values_list("id", "due_date"))
 
 
-def _any_due(candidates: QuerySet[Complaint]) -> bool:
-    """Whether any case is due, asked as "the earliest due date" so that the answer comes
-    from the start of the tier's partial index (``sweep_overdue_idx``,
-    ``sweep_very_overdue_idx``). A plain EXISTS
-    left the plan to the row estimate, which multiplies the three conditions as if they
-    were independent: at a million cases it expected 238,674 rows where there were none,
-    chose to read the whole table, and took 0.6 s instead of a few ms (run V)."""
-    return candidates.order_by("due_date").values_list("due_date", flat=True).first() is not None
-
-
 def _flag(*, tier: BreachTier, cutoff: date, now: datetime, dry_run: bool) -> int:
     flag = "overdue" if tier == BreachTier.OVERDUE else "very_overdue"
     candidates = Complaint.objects.filter(
@@ -127,7 +118,7 @@ def _flag(*, tier: BreachTier, cutoff: date, now: datetime, dry_run: bool) -> in
     )
     if dry_run:
         return candidates.count()
-    if not _any_due(candidates):  # the usual sweep: no transaction, no locking query to build
+    if not any_due(candidates):  # the usual sweep: no transaction, no locking query to build
         return 0
     flagged = 0
     while True:

@@ -135,3 +135,47 @@ def test_the_due_probes_read_the_earliest_due_date_not_a_bare_exists(db):
     for probe in probes:
         assert probe.startswith('SELECT "complaints_complaint"."due_date" AS "due_date" FROM')
         assert re.search(r'ORDER BY (1|"complaints_complaint"\."due_date") ASC LIMIT 1$', probe)
+
+
+def test_no_timer_asks_with_a_bare_exists(db):
+    """The reminder windows and the statement timers ask the same way (``any_due``): at a
+    million cases the late-statement probe walked every open case (tenth round)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from complaints.models import AuthorityRequest, StatementRequest
+
+    complaint = ComplaintFactory.in_state(
+        Status.IN_HANDLING, received_at=received_on(date(2026, 11, 2))
+    )
+    StatementRequest.objects.create(
+        complaint=complaint,
+        respondent_email="tyontekija@example.fi",
+        question="?",
+        due_date=date(2026, 11, 30),
+        token_hash="1" * 64,
+        requested_by=get_user_model().objects.create(username="kasittelija"),
+        requested_at=datetime(2026, 11, 3, 8, tzinfo=HELSINKI),
+    )
+    AuthorityRequest.objects.create(
+        complaint=complaint,
+        diary_number="LVV/1/2026",
+        received_on=date(2026, 11, 2),
+        due_date=date(2026, 12, 10),
+        created_at=datetime(2026, 11, 2, 8, tzinfo=HELSINKI),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        result = sweeps.deadlines_sweep(now=datetime(2026, 11, 20, 8, tzinfo=HELSINKI))
+
+    assert result["reminded"] == result["statements_reminded"] == 0
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert not [sql for sql in statements if sql.startswith('SELECT 1 AS "a"')]
+    for table, probes in (
+        ("complaints_complaint", 2 + 2),  # two reminder windows, two lateness tiers
+        ("complaints_statementrequest", 2),
+        ("complaints_authorityrequest", 2),
+    ):
+        found = [sql for sql in statements if sql.startswith(f'SELECT "{table}"."due_date"')]
+        assert len(found) == probes, found
+        assert all(re.search(r"ORDER BY \S+ ASC LIMIT 1$", sql) for sql in found), found
