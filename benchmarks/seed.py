@@ -1,6 +1,6 @@
 """Seed N cases fast for the benchmark: organisations and units through the ORM, the cases
-with PostgreSQL ``COPY`` (psycopg), their events and documents with set-based
-``INSERT ... SELECT`` on the server.
+with PostgreSQL ``COPY`` (psycopg), their events, documents and statement requests with
+set-based ``INSERT ... SELECT`` on the server.
 
 The mix: 24 organisations of very different sizes (a few large counties, many small
 providers), 10-40 units each (unit sizes skewed too), received days spread over five years,
@@ -349,9 +349,45 @@ def _derived_rows() -> None:
                    complaint_id
                FROM complaints_deadlinebreach WHERE tier = 'overdue'"""
         )
+        _statement_requests(cursor)
         cursor.execute("VACUUM (ANALYZE)")
         # Write the seed's dirty pages out now, not in a checkpoint during the measurements.
         cursor.execute("CHECKPOINT")
+
+
+def _statement_requests(cursor) -> None:  # type: ignore[no-untyped-def]
+    """A statement request for three in five accepted cases, answered within a week but for
+    two in 25: those stay unanswered, reminded and flagged late as the sweeps left them, and
+    cancelled when their case left handling (at the reply, or the exit)."""
+    cursor.execute(
+        """INSERT INTO complaints_statementrequest (respondent_name, respondent_email,
+               question, due_date, token_hash, requested_at, answer, answered_at,
+               reminder_sent_at, overdue_flagged_at, cancelled_at, complaint_id,
+               requested_by_id, service_unit_id)
+           SELECT 'Työntekijä', 'tyontekija@example.fi', 'Kertoisitteko, mitä tapahtui?',
+               due, md5(id::text) || md5('statement'), received_at + interval '3 days',
+               CASE WHEN answered THEN 'Vastaus.' ELSE '' END,
+               CASE WHEN answered THEN received_at + interval '10 days' END,
+               CASE WHEN NOT answered AND due - 2 <= until THEN (due - 2) + time '06:00' END,
+               CASE WHEN NOT answered AND due < until THEN (due + 1) + time '01:00' END,
+               CASE WHEN NOT answered AND NOT open THEN left_at END,
+               id, (SELECT min(id) FROM auth_user), service_unit_id
+           FROM (
+               SELECT *, CASE WHEN open THEN %(today)s ELSE left_at::date END AS until,
+                   id %% 25 NOT IN (7, 13)
+                       AND NOT (open AND received_at + interval '10 days' > %(today)s)
+                       AS answered
+               FROM (
+                   SELECT id, received_at, service_unit_id,
+                       (received_at + interval '17 days')::date AS due,
+                       status IN ('received', 'in_handling', 'awaiting_approval') AS open,
+                       coalesce(replied_at, closed_at, received_at + interval '5 days')
+                           AS left_at
+                   FROM complaints_complaint WHERE status <> 'received' AND id %% 5 < 3
+               ) cases
+           ) requests""",
+        {"today": TODAY},
+    )
 
 
 def main() -> None:
