@@ -356,9 +356,11 @@ def _derived_rows() -> None:
 
 
 def _statement_requests(cursor) -> None:  # type: ignore[no-untyped-def]
-    """A statement request for three in five accepted cases, answered within a week but for
-    two in 25: those stay unanswered, reminded and flagged late as the sweeps left them, and
-    cancelled when their case left handling (at the reply, or the exit)."""
+    """A statement request, three days after receipt, for three in five accepted cases
+    (not transferred ones, which leave before that); answered within a week, before the
+    case left handling, but for two in 25: those stay unanswered, reminded and flagged late
+    as the sweeps left them, and cancelled when their case left handling (at the reply, or
+    the exit)."""
     cursor.execute(
         """INSERT INTO complaints_statementrequest (respondent_name, respondent_email,
                question, due_date, token_hash, requested_at, answer, answered_at,
@@ -367,7 +369,8 @@ def _statement_requests(cursor) -> None:  # type: ignore[no-untyped-def]
            SELECT 'Työntekijä', 'tyontekija@example.fi', 'Kertoisitteko, mitä tapahtui?',
                due, md5(id::text) || md5('statement'), received_at + interval '3 days',
                CASE WHEN answered THEN 'Vastaus.' ELSE '' END,
-               CASE WHEN answered THEN received_at + interval '10 days' END,
+               CASE WHEN answered
+                   THEN least(received_at + interval '10 days', left_at - interval '1 hour') END,
                CASE WHEN NOT answered AND due - 2 <= until THEN (due - 2) + time '06:00' END,
                CASE WHEN NOT answered AND due < until THEN (due + 1) + time '01:00' END,
                CASE WHEN NOT answered AND NOT open THEN left_at END,
@@ -381,9 +384,12 @@ def _statement_requests(cursor) -> None:  # type: ignore[no-untyped-def]
                    SELECT id, received_at, service_unit_id,
                        (received_at + interval '17 days')::date AS due,
                        status IN ('received', 'in_handling', 'awaiting_approval') AS open,
-                       coalesce(replied_at, closed_at, received_at + interval '5 days')
-                           AS left_at
-                   FROM complaints_complaint WHERE status <> 'received' AND id %% 5 < 3
+                       CASE WHEN status NOT IN ('received', 'in_handling', 'awaiting_approval')
+                           THEN coalesce(replied_at, closed_at, received_at + interval '5 days')
+                       END AS left_at
+                   FROM complaints_complaint
+                   WHERE status NOT IN ('received', 'transferred') AND id %% 5 < 3
+                       AND received_at + interval '3 days' <= %(today)s
                ) cases
            ) requests""",
         {"today": TODAY},

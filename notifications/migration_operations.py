@@ -81,6 +81,17 @@ class AddIndexConcurrentlyOnPostgreSQL(_ConcurrentlyOnPostgreSQL, migrations.Add
         )
 
 
+class RemoveIndexConcurrentlyOnPostgreSQL(_ConcurrentlyOnPostgreSQL, migrations.RemoveIndex):
+    """``RemoveIndex``, dropped ``CONCURRENTLY`` on PostgreSQL: reads and writes go on,
+    and a second run after a failure finds nothing to drop. Going back builds it the
+    usual way."""
+
+    def postgresql_forwards(self, app_label: str, schema_editor: Any, to_state: Any) -> None:
+        schema_editor.execute(
+            f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(self.name)}"
+        )
+
+
 class ForeignKeyIndexDrop(_ConcurrentlyOnPostgreSQL, migrations.AlterField):
     """``AlterField`` of a foreign key to ``db_index=False``.
 

@@ -2,19 +2,14 @@
 
 Until now such a request stayed "pending" for good: in the timers' partial index and in
 every sweep's look for late requests, which read them all and grew with the years.
-``cancelled_at`` marks them; the index now holds only the requests still needed. Requests
-already left on closed cases get the moment their case left handling (its exit event), or
-the migration's moment where no event says.
-
-The new index is built ``CONCURRENTLY`` on PostgreSQL before the old one goes, so the
-sweep is never without one (``atomic = False`` for that).
+``cancelled_at`` marks them. Requests already left on closed cases get the moment their
+case left handling (its exit event), or the migration's own where no event says. One
+transaction; 0015 then swaps the index.
 """
 
 from django.db import migrations, models
 from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce, Now
-
-from notifications.migration_operations import AddIndexConcurrentlyOnPostgreSQL
 
 OPEN_STATES = ("received", "in_handling", "awaiting_approval")
 # The events of the transitions out of handling (workflow.transitions).
@@ -37,8 +32,6 @@ def cancel_left_requests(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    atomic = False
-
     dependencies = [
         ("complaints", "0013_fewer_case_indexes"),
     ]
@@ -51,17 +44,5 @@ class Migration(migrations.Migration):
                 blank=True, null=True, verbose_name="no longer needed since"
             ),
         ),
-        migrations.RunPython(cancel_left_requests, migrations.RunPython.noop, atomic=True),
-        AddIndexConcurrentlyOnPostgreSQL(
-            model_name="statementrequest",
-            index=models.Index(
-                condition=models.Q(("answered_at__isnull", True), ("cancelled_at__isnull", True)),
-                fields=["due_date"],
-                name="statement_live_idx",
-            ),
-        ),
-        migrations.RemoveIndex(
-            model_name="statementrequest",
-            name="statement_pending_idx",
-        ),
+        migrations.RunPython(cancel_left_requests, migrations.RunPython.noop),
     ]

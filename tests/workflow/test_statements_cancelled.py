@@ -141,7 +141,8 @@ def test_the_migration_cancels_requests_already_left_on_closed_cases(
     transactional_db: Any,
 ) -> None:
     """0014 gives a request left unanswered on a case out of handling the moment of the
-    case's exit event (or the migration's own where none says), and nothing else."""
+    case's exit event (or the migration's own where none says), and nothing else; 0015
+    swaps the timers' index (concurrently on PostgreSQL)."""
     executor = MigrationExecutor(connection)
     executor.migrate([("complaints", "0013_fewer_case_indexes")])
     apps = executor.loader.project_state([("complaints", "0013_fewer_case_indexes")]).apps
@@ -201,3 +202,7 @@ def test_the_migration_cancels_requests_already_left_on_closed_cases(
     assert found[on_closed_without_event.pk] is not None
     assert found[on_open.pk] is None
     assert found[answered.pk] is None
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, StatementRequest._meta.db_table)
+    assert "statement_live_idx" in indexes
+    assert "statement_pending_idx" not in indexes
