@@ -25,10 +25,16 @@ def statement_timeout_lifted(schema_editor: Any) -> Iterator[None]:
         schema_editor.execute("RESET statement_timeout")
 
 
+def index_drop_concurrently(schema_editor: Any, name: str) -> None:
+    """Drop the index ``name`` without holding up reads or writes; nothing if it is gone,
+    so a run after a failure goes on where it stopped."""
+    schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(name)}")
+
+
 def index_build_concurrently(schema_editor: Any, name: str, build: Callable[[], None]) -> None:
     """Build the index ``name`` with ``build`` (a ``CREATE INDEX CONCURRENTLY``), after
     dropping an INVALID one that a build interrupted half-way left behind."""
-    schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+    index_drop_concurrently(schema_editor, name)
     with statement_timeout_lifted(schema_editor):
         build()
 
@@ -87,9 +93,7 @@ class RemoveIndexConcurrentlyOnPostgreSQL(_ConcurrentlyOnPostgreSQL, migrations.
     usual way."""
 
     def postgresql_forwards(self, app_label: str, schema_editor: Any, to_state: Any) -> None:
-        schema_editor.execute(
-            f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(self.name)}"
-        )
+        index_drop_concurrently(schema_editor, self.name)
 
 
 class ForeignKeyIndexDrop(_ConcurrentlyOnPostgreSQL, migrations.AlterField):
@@ -104,9 +108,7 @@ class ForeignKeyIndexDrop(_ConcurrentlyOnPostgreSQL, migrations.AlterField):
     def postgresql_forwards(self, app_label: str, schema_editor: Any, to_state: Any) -> None:
         model = to_state.apps.get_model(app_label, self.model_name)
         for name in self._key_indexes(schema_editor, model):
-            schema_editor.execute(
-                f"DROP INDEX CONCURRENTLY IF EXISTS {schema_editor.quote_name(name)}"
-            )
+            index_drop_concurrently(schema_editor, name)
 
     def postgresql_backwards(
         self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any

@@ -15,7 +15,11 @@ from functools import partial
 
 from django.db import migrations
 
-from notifications.migration_operations import index_build_concurrently, statement_timeout_lifted
+from notifications.migration_operations import (
+    index_build_concurrently,
+    index_drop_concurrently,
+    statement_timeout_lifted,
+)
 
 INDEXES = {
     "complaint_client_name_trgm": "client_name",
@@ -51,7 +55,7 @@ def name_indexes_drop(apps, schema_editor):
     if not _on_postgresql(schema_editor):
         return
     for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
+        index_drop_concurrently(schema_editor, name)
 
 
 class Migration(migrations.Migration):
