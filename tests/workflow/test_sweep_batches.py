@@ -179,3 +179,8 @@ def test_no_timer_asks_with_a_bare_exists(db):
         found = [sql for sql in statements if sql.startswith(f'SELECT "{table}"."due_date"')]
         assert len(found) == probes, found
         assert all(re.search(r"ORDER BY \S+ ASC LIMIT 1$", sql) for sql in found), found
+    # The statement probes repeat statement_live_idx's condition, or it cannot serve them.
+    for sql in statements:
+        if sql.startswith('SELECT "complaints_statementrequest"."due_date"'):
+            assert '"complaints_statementrequest"."answered_at" IS NULL' in sql
+            assert '"complaints_statementrequest"."cancelled_at" IS NULL' in sql
