@@ -39,6 +39,20 @@ class OnBehalfBasis(models.TextChoices):
     GUARDIAN = "guardian", _("Guardian of a child under 18")
 
 
+def reply_goes_to_filer(*, filer_role: str, on_behalf_basis: str, consent: bool) -> bool:
+    """Whether the reply is the filer's to receive and read (Act 812/2000 §23; domain.md):
+    a relative or close person only with the client's consent; a legal representative,
+    a child's guardian, and the relative of a client who has died by their position.
+    Otherwise the reply goes to the client, and the filer's tracking link does not show it."""
+    if filer_role == FilerRole.CLIENT:
+        return False
+    return (
+        consent
+        or filer_role == FilerRole.LEGAL_REPRESENTATIVE
+        or on_behalf_basis in (OnBehalfBasis.GUARDIAN, OnBehalfBasis.CLIENT_DECEASED)
+    )
+
+
 class Channel(models.TextChoices):
     WEB = "web", _("Online form")
     POST = "post", _("Post")

@@ -7,9 +7,16 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from complaints.choices import FilerRole, Language, OnBehalfBasis, ReplyDelivery
+from complaints.choices import (
+    FilerRole,
+    Language,
+    OnBehalfBasis,
+    ReplyDelivery,
+    reply_goes_to_filer,
+)
 from complaints.models import Organisation
 from workflow.form_fields import MultipleFileField
+from workflow.intake import REPLY_POSTED_TO_CLIENT
 
 DATE_FORMATS = ["%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%y"]
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -229,13 +236,25 @@ class LanguageForm(StepForm):
         self._choices(
             "language", [(code, label) for code, label in Language.choices if code in codes]
         )
-        if self.context.get("filer_role") in (None, FilerRole.CLIENT):
+        if self.context.get("filer_role") in (None, FilerRole.CLIENT) or self._to_filer(
+            consent=False
+        ):  # the client files, or the reply is the filer's by their position
             del self.fields["consent_reply_to_filer"]
+
+    def _to_filer(self, *, consent: bool) -> bool:
+        return reply_goes_to_filer(
+            filer_role=self.context.get("filer_role") or FilerRole.CLIENT,
+            on_behalf_basis=self.context.get("on_behalf_basis") or "",
+            consent=consent,
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("reply_delivery") == ReplyDelivery.POST:
-            to_filer = data.get("consent_reply_to_filer")
+        to_filer = self._to_filer(consent=bool(data.get("consent_reply_to_filer")))
+        for_someone = self.context.get("filer_role") not in (None, FilerRole.CLIENT)
+        if data.get("reply_delivery") == ReplyDelivery.ONLINE and for_someone and not to_filer:
+            self.add_error("reply_delivery", str(REPLY_POSTED_TO_CLIENT))
+        elif data.get("reply_delivery") == ReplyDelivery.POST:
             address = self.context.get("filer_address" if to_filer else "client_address")
             if not (address or "").strip():
                 self.add_error(

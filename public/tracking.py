@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 
 from complaints.actors import Actor
 from complaints.choices import EventKind, Status
 from complaints.clock import now as clock_now
-from complaints.models import Complaint, Document
+from complaints.models import Attachment, Complaint, Document
 from complaints.selectors import complaint_get_by_tracking_code, complaint_timeline
 from complaints.services import access_record
 from workflow.calendar import complaint_due_date_explanation
@@ -28,6 +29,21 @@ COMPLAINANT_DOCUMENT_KINDS = frozenset(
         Document.Kind.ESCALATION_NOTE,
     }
 )
+
+
+def complainant_document_kinds(complaint: Complaint) -> frozenset[str]:
+    """The letters this case's tracking link reaches: not the reply when it is the client's
+    and the link the filer's (``Complaint.reply_shown_to_tracker``)."""
+    if complaint.reply_shown_to_tracker:
+        return COMPLAINANT_DOCUMENT_KINDS
+    return COMPLAINANT_DOCUMENT_KINDS - {Document.Kind.REPLY}
+
+
+def complainant_attachments(complaint: Complaint) -> QuerySet[Attachment]:
+    """The files the complainant may see: their own and staff's, not those that came with
+    an employee's statement (the employee sees only what they need; the complainant is
+    not shown who was asked)."""
+    return complaint.attachments.filter(statement__isnull=True)
 
 
 def tracked_complaint(*, code: str, what: str) -> Complaint | None:
@@ -58,6 +74,7 @@ def tracking_view(
     absolute: Callable[[str], str] = str,
 ) -> dict[str, Any]:
     """The complainant's view of the case; document and attachment links carry ``code``."""
+    kinds = complainant_document_kinds(complaint)
     documents = [
         {
             "kind": kind,
@@ -69,7 +86,7 @@ def tracking_view(
             *dict.fromkeys(
                 kind
                 for kind in complaint.documents.values_list("kind", flat=True)
-                if kind != Document.Kind.RECEIPT and kind in COMPLAINANT_DOCUMENT_KINDS
+                if kind != Document.Kind.RECEIPT and kind in kinds
             ),
         ]
     ]
@@ -86,6 +103,7 @@ def tracking_view(
         "extended": complaint.extended,
         "overdue": complaint.overdue,
         "replied_at": complaint.replied_at,
+        "reply_visible": complaint.reply_shown_to_tracker,
         "merged_into": complaint.merged_into.reference if complaint.merged_into else None,
         "escalation_allowed": escalation_allowed(complaint),
         "timeline": [
@@ -104,6 +122,6 @@ def tracking_view(
                     )
                 ),
             }
-            for attachment in complaint.attachments.all()
+            for attachment in complainant_attachments(complaint)
         ],
     }

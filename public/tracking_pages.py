@@ -18,7 +18,12 @@ from complaints.choices import OPEN_STATES, Status
 from complaints.models import Complaint, Document
 from public.forms import AttachmentsForm, WithdrawForm
 from public.ratelimits import limit
-from public.tracking import COMPLAINANT_DOCUMENT_KINDS, tracked_complaint_or_404, tracking_view
+from public.tracking import (
+    complainant_attachments,
+    complainant_document_kinds,
+    tracked_complaint_or_404,
+    tracking_view,
+)
 from workflow.attachments import attachment_add_for_complainant
 from workflow.calendar import complaint_due_date_explanation
 from workflow.documents import document_ensure, document_latest
@@ -49,7 +54,7 @@ def _page_context(complaint: Complaint, code: str, language: str) -> dict[str, A
         "replied": complaint.status in (Status.REPLIED, Status.CLOSED),
         "explanation": complaint_due_date_explanation(complaint=complaint, language=language),
         "authority": complaint.organisation.authority_name_in(language),
-        "attachments": complaint.attachments.all(),
+        "attachments": complainant_attachments(complaint),
     }
 
 
@@ -142,7 +147,7 @@ def dissatisfied(request: HttpRequest, code: str) -> HttpResponse:
 @limit(TRACK_RATE)
 def document(request: HttpRequest, code: str, kind: str) -> FileResponse:
     complaint = tracked_complaint_or_404(code=code, what=f"page:document:{kind}")
-    if kind not in COMPLAINANT_DOCUMENT_KINDS:
+    if kind not in complainant_document_kinds(complaint):
         raise Http404
     if kind == Document.Kind.RECEIPT:
         found: Document | None = document_ensure(
@@ -158,7 +163,7 @@ def document(request: HttpRequest, code: str, kind: str) -> FileResponse:
 @limit(TRACK_RATE)
 def attachment(request: HttpRequest, code: str, attachment_id: int) -> FileResponse:
     complaint = tracked_complaint_or_404(code=code, what=f"page:attachment:{attachment_id}")
-    found = complaint.attachments.filter(pk=attachment_id).first()
+    found = complainant_attachments(complaint).filter(pk=attachment_id).first()
     if found is None:
         raise Http404
     return _private(

@@ -50,6 +50,7 @@ FIELDS = (
     "due_date",
     "filer_role",
     "consent_reply_to_filer",
+    "on_behalf_basis",
     "client_email",
     "filer_email",
     "handler_id",
@@ -170,6 +171,7 @@ def _overdue(rows: list[dict[str, Any]]) -> Notices:
 def _delay_notice(row: dict[str, Any]) -> Message | None:
     recipient = notice_recipient(
         filer_role=row["filer_role"],
+        on_behalf_basis=row["on_behalf_basis"],
         consent_reply_to_filer=row["consent_reply_to_filer"],
         client_email=row["client_email"],
         filer_email=row["filer_email"],

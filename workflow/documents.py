@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from complaints.actors import Actor
-from complaints.choices import EventKind, FilerRole
+from complaints.choices import EventKind
 from complaints.clock import helsinki_date
 from complaints.models import CaseEvent, Complaint, Document, Reply
 from complaints.services import event_record
@@ -68,7 +68,7 @@ def _context(complaint: Complaint, now: datetime) -> dict[str, Any]:
     organisation = complaint.organisation
     approved = complaint.replies.filter(decision=Reply.Decision.APPROVED).first()
     signer = approved.decided_by if approved else None
-    to_filer = complaint.filer_role != FilerRole.CLIENT and complaint.consent_reply_to_filer
+    to_filer = complaint.reply_to_filer
     return {
         "date": helsinki_date(now),
         "recipient_name": complaint.filer_name if to_filer else complaint.client_name,

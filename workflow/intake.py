@@ -13,9 +13,19 @@ from datetime import date, datetime
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from complaints.actors import Actor
-from complaints.choices import ORAL_CHANNELS, Channel, EventKind, FilerRole, Role, Status
+from complaints.choices import (
+    ORAL_CHANNELS,
+    Channel,
+    EventKind,
+    FilerRole,
+    ReplyDelivery,
+    Role,
+    Status,
+    reply_goes_to_filer,
+)
 from complaints.clock import helsinki_date
 from complaints.models import Complaint, Feedback, Organisation
 from complaints.permissions import roles_of
@@ -91,6 +101,13 @@ def _keyed_tracking_code(key: str, fingerprint: str) -> str:
     return base64.urlsafe_b64encode(digest[:24]).decode().rstrip("=")
 
 
+# The tracking link is the filer's: a reply that is not theirs to read reaches the client by post.
+REPLY_POSTED_TO_CLIENT = gettext_lazy(
+    "The reply is the client's: without their consent to send it to you, it is posted to "
+    "the client. Choose post (the client's address is needed), or tick the client's consent."
+)
+
+
 def _validate(found: IntakeSettings, submission: Submission, *, received_on: date) -> None:
     if submission.filer_role != FilerRole.CLIENT:
         if not submission.on_behalf_basis:
@@ -116,6 +133,16 @@ def _validate(found: IntakeSettings, submission: Submission, *, received_on: dat
         raise InvalidInput(
             "service_description", _("Choose the service unit or describe the service.")
         )
+    if (
+        submission.filer_role != FilerRole.CLIENT
+        and submission.reply_delivery == ReplyDelivery.ONLINE
+        and not reply_goes_to_filer(
+            filer_role=submission.filer_role,
+            on_behalf_basis=submission.on_behalf_basis,
+            consent=submission.consent_reply_to_filer,
+        )
+    ):
+        raise InvalidInput("reply_delivery", str(REPLY_POSTED_TO_CLIENT))
     if submission.channel in ORAL_CHANNELS and not submission.oral_reason:
         raise InvalidInput("oral_reason", _("Record why the muistutus was accepted orally."))
     if submission.event_date and submission.event_date > received_on:

@@ -19,7 +19,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from complaints.actors import Actor
-from complaints.choices import FilerRole
+from complaints.choices import FilerRole, reply_goes_to_filer
 from complaints.models import Complaint
 from notifications.inbox import InboxEntry, inbox_add_many
 from notifications.services import Message, notification_queue, notifications_queue_many
@@ -56,11 +56,18 @@ def complainant_email(complaint: Complaint) -> str:
 
 
 def notice_recipient(
-    *, filer_role: str, consent_reply_to_filer: bool, client_email: str, filer_email: str
+    *,
+    filer_role: str,
+    on_behalf_basis: str,
+    consent_reply_to_filer: bool,
+    client_email: str,
+    filer_email: str,
 ) -> str:
     """Who is told of the case's progress: the filer when the reply goes to them, else the
     client; when the client gave no email, the filer (who got the receipt and its link)."""
-    to_filer = filer_role != FilerRole.CLIENT and consent_reply_to_filer
+    to_filer = reply_goes_to_filer(
+        filer_role=filer_role, on_behalf_basis=on_behalf_basis, consent=consent_reply_to_filer
+    )
     if to_filer:
         return filer_email
     return client_email or ("" if filer_role == FilerRole.CLIENT else filer_email)
@@ -237,6 +244,7 @@ def status_notice_queue(*, complaint: Complaint, name: str, actor: Actor, now: d
         return
     recipient = notice_recipient(
         filer_role=complaint.filer_role,
+        on_behalf_basis=complaint.on_behalf_basis,
         consent_reply_to_filer=complaint.consent_reply_to_filer,
         client_email=complaint.client_email,
         filer_email=complaint.filer_email,

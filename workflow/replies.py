@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from complaints.actors import Actor
-from complaints.choices import EventKind, FilerRole, Status
+from complaints.choices import EventKind, Status
 from complaints.models import Complaint, ReplyTemplate
 from complaints.permissions import can_handle
 from complaints.services import event_record
@@ -37,7 +37,7 @@ def reply_templates_for(*, complaint: Complaint) -> QuerySet[ReplyTemplate]:
 def reply_template_fill(*, template: ReplyTemplate, complaint: Complaint) -> str:
     """The template's parts with ``{placeholder}``s filled in; unknown names stay as typed."""
     language = complaint.language
-    to_filer = complaint.filer_role != FilerRole.CLIENT and complaint.consent_reply_to_filer
+    to_filer = complaint.reply_to_filer
     unit = (
         complaint.service_unit.name_in(language)
         if complaint.service_unit

@@ -24,6 +24,7 @@ from complaints.choices import (
     OnBehalfBasis,
     ReplyDelivery,
     Status,
+    reply_goes_to_filer,
 )
 from complaints.models.indexes import index_where_set
 from complaints.models.organisation import Organisation, ServiceUnit
@@ -260,6 +261,20 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATES
+
+    @property
+    def reply_to_filer(self) -> bool:
+        """The reply is addressed to the filer, not the client (``reply_goes_to_filer``)."""
+        return reply_goes_to_filer(
+            filer_role=self.filer_role,
+            on_behalf_basis=self.on_behalf_basis,
+            consent=self.consent_reply_to_filer,
+        )
+
+    @property
+    def reply_shown_to_tracker(self) -> bool:
+        """Whether the tracking link (the filer's: it came with their receipt) shows the reply."""
+        return self.filer_role == FilerRole.CLIENT or self.reply_to_filer
 
     # --- transitions: state only ---------------------------------------------------------
 

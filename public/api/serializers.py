@@ -33,6 +33,10 @@ class TrackingSerializer(serializers.Serializer[Any]):
     extended = serializers.BooleanField()
     overdue = serializers.BooleanField()
     replied_at = serializers.DateTimeField(allow_null=True)
+    reply_visible = serializers.BooleanField(
+        help_text="Whether this link shows the reply: false when the reply is the client's and "
+        "the link the filer's (a relative or close person without the client's consent)."
+    )
     merged_into = serializers.CharField(allow_null=True)
     escalation_allowed = serializers.BooleanField(
         help_text="Whether POST track/{code}/dissatisfied/ is possible now."

@@ -268,7 +268,8 @@ def test_a_relative_must_give_a_basis(page, unit):
     send(page, "/file/language/")
     page.locator('input[name="language"][value="fi"]').check()
     page.locator('input[name="reply_delivery"][value="post"]').check()
-    page.locator("#id_consent_reply_to_filer").check()
+    # The client has died: the reply is the filer's without anyone's consent to ask.
+    assert page.locator("#id_consent_reply_to_filer").count() == 0
     send(page, "/file/check/")
     send(page, "/file/done/")
 
@@ -277,6 +278,7 @@ def test_a_relative_must_give_a_basis(page, unit):
     assert complaint.on_behalf_basis == "client_deceased"
     assert complaint.client_name == "Matti Meikäläinen"
     assert complaint.filer_name == "Liisa Meikäläinen"
+    assert complaint.reply_to_filer
 
 
 def test_an_error_keeps_what_was_typed(page, unit):
