@@ -42,14 +42,17 @@ class OnBehalfBasis(models.TextChoices):
 def reply_goes_to_filer(*, filer_role: str, on_behalf_basis: str, consent: bool) -> bool:
     """Whether the reply is the filer's to receive and read (Act 812/2000 §23; domain.md):
     a relative or close person only with the client's consent; a legal representative,
-    a child's guardian, and the relative of a client who has died by their position.
+    a child's guardian (a relative), and whoever files for a client who has died, by their
+    position.
     Otherwise the reply goes to the client, and the filer's tracking link does not show it."""
     if filer_role == FilerRole.CLIENT:
         return False
+    guardian = on_behalf_basis == OnBehalfBasis.GUARDIAN and filer_role == FilerRole.RELATIVE
     return (
         consent
         or filer_role == FilerRole.LEGAL_REPRESENTATIVE
-        or on_behalf_basis in (OnBehalfBasis.GUARDIAN, OnBehalfBasis.CLIENT_DECEASED)
+        or guardian
+        or on_behalf_basis == OnBehalfBasis.CLIENT_DECEASED
     )
 
 

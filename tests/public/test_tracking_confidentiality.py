@@ -71,6 +71,7 @@ def _replied_for_client(org: Any, unit: Any, **filer: Any) -> tuple[Any, str]:
         (FilerRole.RELATIVE, OnBehalfBasis.CLIENT_UNABLE, True, True),
         (FilerRole.LEGAL_REPRESENTATIVE, OnBehalfBasis.CLIENT_UNABLE, False, True),
         (FilerRole.RELATIVE, OnBehalfBasis.GUARDIAN, False, True),
+        (FilerRole.CLOSE_PERSON, OnBehalfBasis.GUARDIAN, False, False),  # not a guardian
         (FilerRole.RELATIVE, OnBehalfBasis.CLIENT_DECEASED, False, True),
     ],
 )
@@ -224,3 +225,16 @@ def test_files_sent_with_a_statement_stay_off_the_tracking_link(api, client, fil
     assert "tiina-muistio" not in page
     download = reverse("public:attachment", args=[filed.tracking_code, employees.pk])
     assert client.get(download).status_code == 404
+
+
+def test_the_staff_page_says_whose_reply_it_is_by_the_same_rule(client, org, unit, handler):
+    from django.utils import translation
+
+    complaint, _code = _replied_for_client(
+        org, unit, filer_role=FilerRole.LEGAL_REPRESENTATIVE, on_behalf_basis="client_unable"
+    )
+    client.force_login(handler)
+    page = client.get(reverse("staff:case", args=[complaint.reference])).content.decode()
+    with translation.override("fi"):
+        assert translation.gettext("The reply may be sent to the filer.") in page
+        assert translation.gettext("The reply goes to the client.") not in page
