@@ -56,6 +56,14 @@ def reply_goes_to_filer(*, filer_role: str, on_behalf_basis: str, consent: bool)
     )
 
 
+def reply_withheld_from_filer(*, filer_role: str, on_behalf_basis: str, consent: bool) -> bool:
+    """Someone else filed and the reply is the client's: the filer's tracking link does not
+    show it, and it is posted to the client (who has no link)."""
+    return filer_role != FilerRole.CLIENT and not reply_goes_to_filer(
+        filer_role=filer_role, on_behalf_basis=on_behalf_basis, consent=consent
+    )
+
+
 class Channel(models.TextChoices):
     WEB = "web", _("Online form")
     POST = "post", _("Post")

@@ -13,6 +13,7 @@ from complaints.choices import (
     OnBehalfBasis,
     ReplyDelivery,
     reply_goes_to_filer,
+    reply_withheld_from_filer,
 )
 from complaints.models import Organisation
 from workflow.form_fields import MultipleFileField
@@ -236,25 +237,27 @@ class LanguageForm(StepForm):
         self._choices(
             "language", [(code, label) for code, label in Language.choices if code in codes]
         )
-        if self.context.get("filer_role") in (None, FilerRole.CLIENT) or self._to_filer(
-            consent=False
+        if self.context.get("filer_role") in (None, FilerRole.CLIENT) or reply_goes_to_filer(
+            **self._whose_reply(consent=False)
         ):  # the client files, or the reply is the filer's by their position
             del self.fields["consent_reply_to_filer"]
 
-    def _to_filer(self, *, consent: bool) -> bool:
-        return reply_goes_to_filer(
-            filer_role=self.context.get("filer_role") or FilerRole.CLIENT,
-            on_behalf_basis=self.context.get("on_behalf_basis") or "",
-            consent=consent,
-        )
+    def _whose_reply(self, *, consent: bool) -> dict[str, Any]:
+        """The arguments of the rules on whose the reply is, from the earlier answers."""
+        return {
+            "filer_role": self.context.get("filer_role") or FilerRole.CLIENT,
+            "on_behalf_basis": self.context.get("on_behalf_basis") or "",
+            "consent": consent,
+        }
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        to_filer = self._to_filer(consent=bool(data.get("consent_reply_to_filer")))
-        for_someone = self.context.get("filer_role") not in (None, FilerRole.CLIENT)
-        if data.get("reply_delivery") == ReplyDelivery.ONLINE and for_someone and not to_filer:
+        whose = self._whose_reply(consent=bool(data.get("consent_reply_to_filer")))
+        to_filer = reply_goes_to_filer(**whose)
+        delivery = data.get("reply_delivery")
+        if delivery == ReplyDelivery.ONLINE and reply_withheld_from_filer(**whose):
             self.add_error("reply_delivery", str(REPLY_POSTED_TO_CLIENT))
-        elif data.get("reply_delivery") == ReplyDelivery.POST:
+        elif delivery == ReplyDelivery.POST:
             address = self.context.get("filer_address" if to_filer else "client_address")
             if not (address or "").strip():
                 self.add_error(

@@ -24,7 +24,7 @@ from complaints.choices import (
     ReplyDelivery,
     Role,
     Status,
-    reply_goes_to_filer,
+    reply_withheld_from_filer,
 )
 from complaints.clock import helsinki_date
 from complaints.models import Complaint, Feedback, Organisation
@@ -133,14 +133,10 @@ def _validate(found: IntakeSettings, submission: Submission, *, received_on: dat
         raise InvalidInput(
             "service_description", _("Choose the service unit or describe the service.")
         )
-    if (
-        submission.filer_role != FilerRole.CLIENT
-        and submission.reply_delivery == ReplyDelivery.ONLINE
-        and not reply_goes_to_filer(
-            filer_role=submission.filer_role,
-            on_behalf_basis=submission.on_behalf_basis,
-            consent=submission.consent_reply_to_filer,
-        )
+    if submission.reply_delivery == ReplyDelivery.ONLINE and reply_withheld_from_filer(
+        filer_role=submission.filer_role,
+        on_behalf_basis=submission.on_behalf_basis,
+        consent=submission.consent_reply_to_filer,
     ):
         raise InvalidInput("reply_delivery", str(REPLY_POSTED_TO_CLIENT))
     if submission.channel in ORAL_CHANNELS and not submission.oral_reason:

@@ -25,6 +25,7 @@ from complaints.choices import (
     ReplyDelivery,
     Status,
     reply_goes_to_filer,
+    reply_withheld_from_filer,
 )
 from complaints.models.indexes import index_where_set
 from complaints.models.organisation import Organisation, ServiceUnit
@@ -274,7 +275,11 @@ class Complaint(ConcurrentTransitionMixin, models.Model):
     @property
     def reply_shown_to_tracker(self) -> bool:
         """Whether the tracking link (the filer's: it came with their receipt) shows the reply."""
-        return self.filer_role == FilerRole.CLIENT or self.reply_to_filer
+        return not reply_withheld_from_filer(
+            filer_role=self.filer_role,
+            on_behalf_basis=self.on_behalf_basis,
+            consent=self.consent_reply_to_filer,
+        )
 
     # --- transitions: state only ---------------------------------------------------------
 

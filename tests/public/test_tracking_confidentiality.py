@@ -16,7 +16,13 @@ from django.urls import reverse
 
 from complaints import clock
 from complaints.actors import Actor
-from complaints.choices import FilerRole, OnBehalfBasis, Status, reply_goes_to_filer
+from complaints.choices import (
+    FilerRole,
+    OnBehalfBasis,
+    Status,
+    reply_goes_to_filer,
+    reply_withheld_from_filer,
+)
 from complaints.models import Document
 from complaints.services import tracking_code_new
 from tests.factories import ComplaintFactory, received_on
@@ -77,6 +83,8 @@ def _replied_for_client(org: Any, unit: Any, **filer: Any) -> tuple[Any, str]:
 )
 def test_whose_reply_it_is(role, basis, consent, expected):
     assert reply_goes_to_filer(filer_role=role, on_behalf_basis=basis, consent=consent) is expected
+    withheld = reply_withheld_from_filer(filer_role=role, on_behalf_basis=basis, consent=consent)
+    assert withheld is (role != FilerRole.CLIENT and not expected)
     to = notice_recipient(
         filer_role=role,
         on_behalf_basis=basis,
