@@ -15,7 +15,7 @@ from complaints import clock
 from complaints.choices import OPEN_STATES
 from workflow.case_forms import StatementAnswerForm
 from workflow.errors import DomainError
-from workflow.statements import statement_answer, statement_get_by_token
+from workflow.statements import statement_answer, statement_open
 
 View = Callable[..., Any]
 
@@ -33,7 +33,7 @@ def _limited(rate: str, method: str) -> Callable[[View], View]:
 @_limited(settings.RATE_LIMIT_TRACK, "GET")
 @_limited(settings.RATE_LIMIT_SUBMIT, "POST")
 def answer(request: HttpRequest, token: str) -> HttpResponse:
-    statement = statement_get_by_token(token=token)
+    statement = statement_open(token=token, now=clock.now())
     if statement is None:
         raise Http404
     complaint = statement.complaint

@@ -23,7 +23,12 @@ from complaints.choices import OPEN_STATES, EventKind
 from complaints.clock import helsinki_date
 from complaints.models import Complaint, ServiceUnit, StatementRequest
 from complaints.permissions import can_handle
-from complaints.services import event_record, tracking_code_hash, tracking_code_new
+from complaints.services import (
+    access_record,
+    event_record,
+    tracking_code_hash,
+    tracking_code_new,
+)
 from notifications.services import notification_queue
 from workflow.attachments import attachment_add
 from workflow.errors import InvalidInput, NotPermitted, TransitionNotAllowed
@@ -142,6 +147,24 @@ def statement_get_by_token(*, token: str) -> StatementRequest | None:
     )
 
 
+def statement_open(*, token: str, now: datetime) -> StatementRequest | None:
+    """The statement request behind the respondent's link, with the read of its case logged
+    (every read of a case is, Act 703/2023); ``None`` for an unknown link."""
+    statement = statement_get_by_token(token=token)
+    if statement is not None:
+        access_record(
+            complaint=statement.complaint,
+            actor=_respondent(statement),
+            at=now,
+            what="statement:page",
+        )
+    return statement
+
+
+def _respondent(statement: StatementRequest) -> Actor:
+    return Actor(user=None, label=statement.respondent_email[:150])
+
+
 def statement_answer(
     *,
     statement_id: int,
@@ -169,7 +192,7 @@ def statement_answer(
                 _("The case is no longer being handled; no statement is needed."),
                 state=complaint.status,
             )
-        actor = Actor(user=None, label=statement.respondent_email[:150])
+        actor = _respondent(statement)
         for name, content in files:
             attachment_add(
                 complaint=complaint,

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from complaints import clock
 from complaints.choices import Role, Status
-from complaints.models import CaseEvent, StatementRequest
+from complaints.models import AccessLogEntry, CaseEvent, StatementRequest
 from notifications.models import Notification
 from tests.factories import ComplaintFactory, staff_user
 
@@ -90,6 +90,26 @@ def test_the_respondent_sees_only_the_question_and_answers_once_with_a_file(clie
     events = CaseEvent.objects.filter(complaint=case, kind__startswith="statement_")
     assert events.count() == 2
     assert not events.filter(public=True).exists()
+
+
+def test_the_respondent_opening_the_page_is_in_the_cases_access_log(client, handler, case):
+    client.force_login(handler)
+    _request(client, case)
+    link = _link(Notification.objects.get(recipient="tiina@example.org"))
+    client.logout()
+    before = AccessLogEntry.objects.filter(complaint=case).count()
+
+    assert client.get(link).status_code == 200
+    assert client.get("/staff/statements/nonsense/").status_code == 404
+
+    read = AccessLogEntry.objects.filter(complaint=case).order_by("-id")[:1].get()
+    assert AccessLogEntry.objects.filter(complaint=case).count() == before + 1
+    assert (read.user, read.actor_label, read.action, read.what) == (
+        None,
+        "tiina@example.org",
+        "read",
+        "statement:page",
+    )
 
 
 def test_an_unknown_link_is_404_and_a_closed_case_takes_no_statement(client, handler, case):
