@@ -1,8 +1,10 @@
 """Retention: anonymise finished cases once their organisation's retention period has passed.
 
 A case closed, withdrawn, transferred or merged more than ``Organisation.retention_years``
-ago (default 10; its information-management plan) loses its personal data and free text,
-its attachment and letter files are deleted, and it gets ``anonymised_at`` and one
+ago (default 10; its information-management plan), or replied that long ago and never
+closed (the written reply ends the muistutus in law; closing it is staff's bookkeeping,
+which a case may miss), loses its personal data and free text, its attachment and letter
+files are deleted, and it gets ``anonymised_at`` and one
 ``ANONYMISED`` event. Kept: the case row (reference, dates, states, flags, breaches), the
 events' kinds and moments, and the access log (Act 703/2023 requires it).
 
@@ -28,7 +30,7 @@ from django.db.models import DateTimeField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from complaints.actors import Actor
-from complaints.choices import TERMINAL_STATES, AccessAction, EventKind
+from complaints.choices import TERMINAL_STATES, AccessAction, EventKind, Status
 from complaints.models import (
     AccessLogEntry,
     Attachment,
@@ -47,6 +49,8 @@ logger = logging.getLogger(__name__)
 RETENTION_BATCH = 500
 # The events that end a case; the latest one is its closing moment (closed_at for CLOSED).
 ENDING_EVENTS = (EventKind.CLOSED, EventKind.WITHDRAWN, EventKind.TRANSFERRED, EventKind.MERGED)
+# A replied case, never closed, ends with its reply (``replied_at``).
+FINISHED_STATES = (*TERMINAL_STATES, Status.REPLIED)
 BLANKED = {
     "client_name": "",
     "client_email": "",
@@ -73,7 +77,8 @@ BLANKED = {
 
 
 def retention_candidates(*, organisation: Organisation, now: datetime) -> QuerySet[Complaint]:
-    """The organisation's finished cases whose closing moment is older than its period."""
+    """The organisation's finished cases whose closing moment (for a case left replied, its
+    reply) is older than its period."""
     cutoff = now - relativedelta(years=organisation.retention_years)
     ended = (
         CaseEvent.objects.filter(complaint=OuterRef("pk"), kind__in=ENDING_EVENTS)
@@ -82,11 +87,15 @@ def retention_candidates(*, organisation: Organisation, now: datetime) -> QueryS
     )
     return (
         Complaint.objects.filter(
-            organisation=organisation, status__in=TERMINAL_STATES, anonymised_at__isnull=True
+            organisation=organisation, status__in=FINISHED_STATES, anonymised_at__isnull=True
         )
         .annotate(
             ended_at=Coalesce(
-                "closed_at", Subquery(ended), "updated_at", output_field=DateTimeField()
+                "closed_at",
+                Subquery(ended),
+                "replied_at",
+                "updated_at",
+                output_field=DateTimeField(),
             )
         )
         .filter(ended_at__lt=cutoff)

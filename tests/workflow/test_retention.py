@@ -120,7 +120,21 @@ def test_other_finished_states_count_from_their_last_event(org: Any, status: str
     assert complaint.anonymised_at is not None
 
 
-@pytest.mark.parametrize("status", [Status.RECEIVED, Status.IN_HANDLING, Status.REPLIED])
+def test_a_case_left_replied_counts_from_its_reply(org: Any) -> None:
+    """The written reply ends the muistutus; a case nobody closed is not kept for ever."""
+    complaint = _finished(org, Status.REPLIED)
+    Complaint.objects.filter(pk=complaint.pk).update(
+        replied_at=CLOSED_AT, updated_at=datetime(2030, 1, 1, tzinfo=HELSINKI)
+    )
+    assert _apply(datetime(2036, 11, 30, tzinfo=HELSINKI))["anonymised"] == 0
+    assert _apply(datetime(2036, 12, 2, tzinfo=HELSINKI))["anonymised"] == 1
+    complaint.refresh_from_db()
+    assert complaint.anonymised_at is not None
+    assert complaint.client_email == ""
+    assert Reply.objects.get(complaint=complaint).text == ""
+
+
+@pytest.mark.parametrize("status", [Status.RECEIVED, Status.IN_HANDLING, Status.AWAITING_APPROVAL])
 def test_cases_not_finished_are_kept(org: Any, status: str) -> None:
     _finished(org, status)
     assert _apply(datetime(2050, 1, 1, tzinfo=HELSINKI))["anonymised"] == 0
