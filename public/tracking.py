@@ -27,6 +27,7 @@ COMPLAINANT_DOCUMENT_KINDS = frozenset(
         Document.Kind.EXTENSION_NOTICE,
         Document.Kind.TRANSFER_NOTICE,
         Document.Kind.ESCALATION_NOTE,
+        Document.Kind.DELAY_NOTICE,
     }
 )
 

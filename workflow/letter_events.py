@@ -16,4 +16,8 @@ DATED_BY_EVENT = {
     Document.Kind.EXTENSION_NOTICE: EventKind.EXTENDED,
     Document.Kind.TRANSFER_NOTICE: EventKind.TRANSFERRED,
     Document.Kind.INTERNAL_ESCALATION: EventKind.OVERDUE,
+    Document.Kind.DELAY_NOTICE: EventKind.OVERDUE,
 }
+# The letters a new overdue breach has the worker make (workflow/breach_follow_ups.py),
+# re-queued by the breach, not by a transition's event (workflow/sweeps.py).
+BREACH_LETTERS = frozenset({Document.Kind.INTERNAL_ESCALATION, Document.Kind.DELAY_NOTICE})

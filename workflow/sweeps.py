@@ -26,12 +26,12 @@ from django.utils.dateparse import parse_datetime
 
 from complaints.actors import Actor
 from complaints.bulk import insert_from_select
-from complaints.choices import OPEN_STATES, BreachTier, EventKind
+from complaints.choices import OPEN_STATES, BreachTier, EventKind, ReplyDelivery
 from complaints.clock import helsinki_date
 from complaints.models import CaseEvent, Complaint, DeadlineBreach, Document
 from workflow.breach_follow_ups import breaches_follow_up
 from workflow.due_probe import any_due
-from workflow.letter_events import DATED_BY_EVENT
+from workflow.letter_events import BREACH_LETTERS, DATED_BY_EVENT
 from workflow.reminders import reminders_send
 from workflow.requeue_pace import documents_requeue_paced
 from workflow.statement_timers import statements_sweep
@@ -41,12 +41,10 @@ REQUEUE_AFTER = timedelta(hours=1)
 REQUEUE_WINDOW = timedelta(days=2)
 # The letters a transition has the worker make after its commit (``document_generate_on_commit``
 # in workflow/transitions.py), with the event it records: the letters that write down an
-# event (``DATED_BY_EVENT``) but the internal escalation note, re-queued by its breach. A
+# event (``DATED_BY_EVENT``) but those re-queued by their breach (``BREACH_LETTERS``). A
 # letter of ``REPORT_BACK`` is made only for a kantelu the authority transferred back.
 _TRANSITION_LETTERS = {
-    kind: event_kind
-    for kind, event_kind in DATED_BY_EVENT.items()
-    if kind != Document.Kind.INTERNAL_ESCALATION
+    kind: event_kind for kind, event_kind in DATED_BY_EVENT.items() if kind not in BREACH_LETTERS
 }
 LETTERS_OF_EVENTS: dict[str, tuple[Document.Kind, ...]] = {
     event_kind: tuple(kind for kind, of in _TRANSITION_LETTERS.items() if of == event_kind)
@@ -195,42 +193,43 @@ def deadlines_sweep(
         ),
     }
     result.update(statements_sweep(now=now, dry_run=dry_run))
-    result["escalation_notes_requeued"] = escalation_notes_requeue(
-        now=now, dry_run=dry_run, look_back=look_back
-    )
+    result.update(breach_letters_requeue(now=now, dry_run=dry_run, look_back=look_back))
     result["letters_requeued"] = letters_requeue(now=now, dry_run=dry_run, look_back=look_back)
     return result
 
 
-def escalation_notes_requeue(
+def breach_letters_requeue(
     *, now: datetime, dry_run: bool = False, look_back: timedelta = REQUEUE_WINDOW
-) -> int:
-    """Queue again the internal escalation notes still missing an hour after their breach
-    (the broker was down when the sweep queued them, or a worker lost the task). Looks
-    ``look_back`` back (two days), ``SWEEP_BATCH`` cases a run, at most every
-    ``REQUEUE_EVERY`` per case; generation is idempotent, so a note queued twice is made
-    once."""
-    missing = (
-        DeadlineBreach.objects.filter(
-            tier=BreachTier.OVERDUE,
-            recorded_at__gte=now - look_back,
-            recorded_at__lte=now - REQUEUE_AFTER,
-        )
-        .exclude(
-            Exists(
-                Document.objects.filter(
-                    complaint_id=OuterRef("complaint_id"), kind=Document.Kind.INTERNAL_ESCALATION
-                )
-            )
-        )
-        .values_list("complaint_id", flat=True)
+) -> dict[str, int]:
+    """Queue again the letters of an overdue breach still missing an hour after it (the
+    broker was down when the sweep queued them, or a worker lost the task): every case's
+    internal escalation note, and the delay letter of a case whose letters go by post.
+    Looks ``look_back`` back (two days), ``SWEEP_BATCH`` cases a run and kind, at most every
+    ``REQUEUE_EVERY`` per case; generation is idempotent, so a letter queued twice is made
+    once. Counts, per kind, how many were sent to the broker (found, on a dry run)."""
+    breaches = DeadlineBreach.objects.filter(
+        tier=BreachTier.OVERDUE,
+        recorded_at__gte=now - look_back,
+        recorded_at__lte=now - REQUEUE_AFTER,
     )
-    ids = list(missing[:SWEEP_BATCH])
-    if dry_run or not ids:
-        return len(ids)
-    return documents_requeue_paced(
-        complaint_ids=ids, kind=Document.Kind.INTERNAL_ESCALATION, now=now
+    # A delay letter made after the reply would tell of a delay that has ended.
+    posted = breaches.filter(
+        complaint__reply_delivery=ReplyDelivery.POST, complaint__status__in=OPEN_STATES
     )
+    sent = {}
+    for key, kind, of in (
+        ("escalation_notes_requeued", Document.Kind.INTERNAL_ESCALATION, breaches),
+        ("delay_letters_requeued", Document.Kind.DELAY_NOTICE, posted),
+    ):
+        missing = of.exclude(
+            Exists(Document.objects.filter(complaint_id=OuterRef("complaint_id"), kind=kind))
+        ).values_list("complaint_id", flat=True)
+        ids = list(missing[:SWEEP_BATCH])
+        if dry_run or not ids:
+            sent[key] = len(ids)
+        else:
+            sent[key] = documents_requeue_paced(complaint_ids=ids, kind=kind, now=now)
+    return sent
 
 
 def letters_requeue(

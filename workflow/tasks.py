@@ -65,14 +65,22 @@ def document_generate_on_commit(*, complaint_id: int, kind: str) -> None:
     )
 
 
-def internal_escalations_generate_on_commit(*, complaint_ids: Sequence[int]) -> None:
-    """After the sweep's batch commits, the newly overdue cases' internal escalation notes."""
-    ids = list(complaint_ids)
-    if ids:
-        transaction.on_commit(
-            lambda: documents_enqueue(complaint_ids=ids, kind=Document.Kind.INTERNAL_ESCALATION),
-            robust=True,
-        )
+def breach_letters_generate_on_commit(
+    *, complaint_ids: Sequence[int], posted_ids: Sequence[int]
+) -> None:
+    """After the sweep's batch commits, the newly overdue cases' internal escalation notes,
+    and the delay letters of those among them (``posted_ids``) whose letters go by post."""
+    letters = [
+        (Document.Kind.INTERNAL_ESCALATION, list(complaint_ids)),
+        (Document.Kind.DELAY_NOTICE, list(posted_ids)),
+    ]
+
+    def enqueue() -> None:
+        for kind, ids in letters:
+            documents_enqueue(complaint_ids=ids, kind=kind)
+
+    if complaint_ids:
+        transaction.on_commit(enqueue, robust=True)
 
 
 def documents_enqueue(*, complaint_ids: Sequence[int], kind: Document.Kind) -> int:

@@ -14,6 +14,7 @@ class Document(models.Model):
         EXTENSION_NOTICE = "extension_notice", _("Extension notice")
         TRANSFER_NOTICE = "transfer_notice", _("Transfer notice")
         ESCALATION_NOTE = "escalation_note", _("Escalation note")
+        DELAY_NOTICE = "delay_notice", _("Delay notice")
         INTERNAL_ESCALATION = "internal_escalation", _("Internal escalation note")
         REPORT_BACK = "report_back", _("Report to the supervisory authority")
         AUTHORITY_STATEMENT = "authority_statement", _("Statement to the supervisory authority")
