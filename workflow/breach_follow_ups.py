@@ -35,6 +35,7 @@ from notifications.services import Message
 from workflow.notices import (
     Notices,
     day,
+    link_flag,
     notice_recipient,
     organisation_settings_url,
     render_message,
@@ -181,13 +182,14 @@ def _delay_notice(row: dict[str, Any]) -> Message | None:
         client_email=row["client_email"],
         filer_email=row["filer_email"],
     )
-    if not recipient:
+    if not recipient.email:
         return None
     language = row["language"]
     context = {
         "organisation": row[f"organisation__name_{language}"] or row["organisation__name_fi"],
         "authority": row[f"organisation__authority_name_{language}"]
         or row["organisation__authority_name_fi"],
+        "has_link": link_flag(recipient),
     }
     return render_message(
         template="delay_notice",
@@ -195,7 +197,7 @@ def _delay_notice(row: dict[str, Any]) -> Message | None:
         context=context,
         per_case={"reference": row["reference"]},
         language=language,
-        recipient=recipient,
+        recipient=recipient.email,
         dedupe_key=f"complaint:{row['id']}:delay_notice",
         html=True,
     )

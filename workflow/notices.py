@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from html import escape as html_escape
+from typing import NamedTuple
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -19,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from complaints.actors import Actor
-from complaints.choices import FilerRole, reply_goes_to_filer
+from complaints.choices import FilerRole, reply_withheld_from_filer
 from complaints.models import Complaint
 from notifications.inbox import InboxEntry, inbox_add_many
 from notifications.services import Message, notification_queue, notifications_queue_many
@@ -35,6 +36,28 @@ STATUS_NOTICE_EVENTS: Mapping[str, Promise] = {
     "withdraw": gettext_lazy("Your muistutus has been withdrawn as you asked."),
     "approve_reply": gettext_lazy("The written reply to your muistutus is ready."),
 }
+# The same events as the client reads them when someone else filed for them and the reply
+# is theirs (ADR 0018): the tracking link is the filer's, and their letters come by post.
+CLIENT_BY_POST_EVENTS: Mapping[str, Promise] = {
+    "accept": gettext_lazy(
+        "Your muistutus has been accepted for handling. The written reply will be sent to you "
+        "by post."
+    ),
+    "extend": gettext_lazy(
+        "The handling time has been extended. A letter with the new due date will be sent to "
+        "you by post."
+    ),
+    "transfer": gettext_lazy(
+        "The matter has been transferred to the body that handles it. You will be told more "
+        "by letter."
+    ),
+    "withdraw": gettext_lazy("Your muistutus has been withdrawn."),
+    "approve_reply": gettext_lazy(
+        "The written reply to your muistutus has been sent to you by post."
+    ),
+}
+# The reply as the filer hears of it when it is the client's: their link does not show it.
+REPLY_SENT_TO_CLIENT = gettext_lazy("The written reply has been sent to the client by post.")
 
 
 def staff_case_url(reference: str) -> str:
@@ -55,6 +78,13 @@ def complainant_email(complaint: Complaint) -> str:
     return complaint.filer_email
 
 
+class NoticeRecipient(NamedTuple):
+    """Who is told of a case's progress (``notice_recipient``)."""
+
+    email: str  # empty: nobody can be told by email
+    has_link: bool  # they filed, so the receipt with the tracking link came to them
+
+
 def notice_recipient(
     *,
     filer_role: str,
@@ -62,15 +92,23 @@ def notice_recipient(
     consent_reply_to_filer: bool,
     client_email: str,
     filer_email: str,
-) -> str:
+) -> NoticeRecipient:
     """Who is told of the case's progress: the filer when the reply goes to them, else the
-    client; when the client gave no email, the filer (who got the receipt and its link)."""
-    to_filer = reply_goes_to_filer(
+    client; when the client gave no email, the filer (who got the receipt and its link).
+    A client for whom someone else filed holds no link: the emails must not point to it."""
+    if not reply_withheld_from_filer(
         filer_role=filer_role, on_behalf_basis=on_behalf_basis, consent=consent_reply_to_filer
-    )
-    if to_filer:
-        return filer_email
-    return client_email or ("" if filer_role == FilerRole.CLIENT else filer_email)
+    ):  # the client filed, or the reply is the filer's
+        email = client_email if filer_role == FilerRole.CLIENT else filer_email
+        return NoticeRecipient(email=email, has_link=True)
+    if client_email:
+        return NoticeRecipient(email=client_email, has_link=False)
+    return NoticeRecipient(email=filer_email, has_link=True)
+
+
+def link_flag(recipient: NoticeRecipient) -> str:
+    """``has_link`` for a message's shared context, which holds strings: empty is false."""
+    return "yes" if recipient.has_link else ""
 
 
 def day(value: date) -> str:
@@ -249,13 +287,20 @@ def status_notice_queue(*, complaint: Complaint, name: str, actor: Actor, now: d
         client_email=complaint.client_email,
         filer_email=complaint.filer_email,
     )
-    if not recipient:
+    if not recipient.email:
         return
     language = complaint.language
+    if not recipient.has_link:
+        event = CLIENT_BY_POST_EVENTS.get(name, STATUS_NOTICE_EVENTS[name])
+    elif name == "approve_reply" and not complaint.reply_shown_to_tracker:
+        event = REPLY_SENT_TO_CLIENT
+    else:
+        event = STATUS_NOTICE_EVENTS[name]
     with translation.override(language):
         context = {
             "organisation": complaint.organisation.name_in(language),
-            "event": str(STATUS_NOTICE_EVENTS[name]),
+            "event": str(event),
+            "has_link": link_flag(recipient),
         }
     message = render_message(
         template="status_change",
@@ -263,7 +308,7 @@ def status_notice_queue(*, complaint: Complaint, name: str, actor: Actor, now: d
         context=context,
         per_case={"reference": complaint.reference},
         language=language,
-        recipient=recipient,
+        recipient=recipient.email,
         dedupe_key=f"complaint:{complaint.pk}:status:{name}",
         html=True,
     )

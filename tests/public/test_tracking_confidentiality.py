@@ -92,7 +92,8 @@ def test_whose_reply_it_is(role, basis, consent, expected):
         client_email="client@example.fi",
         filer_email="filer@example.fi",
     )
-    assert to == ("filer@example.fi" if expected else "client@example.fi")
+    assert to.email == ("filer@example.fi" if expected else "client@example.fi")
+    assert to.has_link is (role == FilerRole.CLIENT or expected)
 
 
 def test_a_relative_without_consent_follows_the_case_but_cannot_read_the_reply(
