@@ -1,4 +1,5 @@
-"""Staff pages: registering a muistutus that came another way, the ombudsman's cases."""
+"""Staff pages: registering a muistutus that came another way (and its tracking link letter),
+the ombudsman's cases."""
 
 from __future__ import annotations
 
@@ -9,18 +10,27 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
 
 from complaints import clock
 from complaints.actors import Actor
 from complaints.choices import Role
 from complaints.models import Complaint, Organisation
-from complaints.permissions import CASEWORK_ROLES, memberships_of, roles_in, roles_of
+from complaints.permissions import (
+    CASEWORK_ROLES,
+    can_see_content,
+    memberships_of,
+    roles_in,
+    roles_of,
+)
 from workflow.api.serializers import SubmissionSerializer, tracking_path
 from workflow.attachments import attachment_add
 from workflow.authority import complaint_kantelu_transferred_back
+from workflow.downloads import pdf_response
 from workflow.errors import DomainError
 from workflow.intake import complaint_submit
 from workflow.staff_forms import OmbudsmanFilingForm, RegistrationForm
+from workflow.tracking_letter import tracking_letter_print
 
 
 def _organisations(user: Any, roles: frozenset[str]) -> QuerySet[Organisation]:
@@ -104,9 +114,26 @@ def _registered(
         {
             "case": filed.complaint,
             "authority_diary_number": diary_number,
+            "tracking_code": filed.tracking_code,
+            # The letter shows the case's content: only to those who may see it.
+            "tracking_letter": can_see_content(request.user, filed.complaint),
             "tracking_url": request.build_absolute_uri(tracking_path(filed.tracking_code)),
         },
     )
+
+
+@login_required
+@require_POST
+def tracking_letter(request: HttpRequest) -> HttpResponse:
+    """The filer's tracking link as a letter to post or hand over, from the code the
+    "registered" page posts; made for this request, stored nowhere. 404 as for the case."""
+    letter = tracking_letter_print(
+        code=request.POST.get("code", ""),
+        actor=Actor.staff(request.user),
+        now=clock.now(),
+        absolute=request.build_absolute_uri,
+    )
+    return pdf_response(letter.content, filename=letter.filename)
 
 
 @login_required

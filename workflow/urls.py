@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("register/", staff_pages.register, name="register"),
+    path(
+        "register/tracking-letter/",
+        staff_pages.tracking_letter,
+        name="tracking_letter_print",
+    ),
     path("assisted/", staff_pages.assisted, name="assisted"),
     path("cases/", staff_queue.queue, name="queue"),
     path("cases/<str:reference>/", staff_case.case, name="case"),
