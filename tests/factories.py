@@ -130,3 +130,20 @@ def filed_online(org: Any, unit: Any, *, now: datetime) -> Any:
         actor=Actor.complainant(),
         now=now,
     )
+
+
+def registration_form(org: Any, unit: Any, **extra: Any) -> dict[str, Any]:
+    """The staff registration form for a muistutus that came by post, with ``extra``."""
+    data = {
+        "organisation": org.pk,
+        "channel": "post",
+        "received_on": "2.11.2026",
+        "filer_role": "client",
+        "client_name": "Maija Meikäläinen",
+        "client_address": "Valtakatu 1, 94100 Kemi",
+        "service_unit": unit.pk,
+        "description": "Kirjeitse saapunut muistutus.",
+        "language": "fi",
+        "reply_delivery": "post",
+    }
+    return data | extra

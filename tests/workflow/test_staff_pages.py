@@ -8,25 +8,9 @@ from django.urls import reverse
 
 from complaints.choices import Role
 from complaints.models import Complaint
-from tests.factories import staff_user
+from tests.factories import registration_form, staff_user
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _form(org, unit, **extra):
-    data = {
-        "organisation": org.pk,
-        "channel": "post",
-        "received_on": "2.11.2026",
-        "filer_role": "client",
-        "client_name": "Maija Meikäläinen",
-        "client_address": "Valtakatu 1, 94100 Kemi",
-        "service_unit": unit.pk,
-        "description": "Kirjeitse saapunut muistutus.",
-        "language": "fi",
-        "reply_delivery": "post",
-    }
-    return data | extra
 
 
 @pytest.fixture
@@ -36,7 +20,7 @@ def registry(org):
 
 def test_registry_registers_a_post_filing_from_its_day_of_arrival(client, org, unit, registry):
     client.force_login(registry)
-    data = _form(org, unit) | {"attachments": [SimpleUploadedFile("skannaus.pdf", PDF)]}
+    data = registration_form(org, unit) | {"attachments": [SimpleUploadedFile("skannaus.pdf", PDF)]}
     response = client.post(reverse("staff:register"), data)
     assert response.status_code == 200
     complaint = Complaint.objects.get()
@@ -51,13 +35,17 @@ def test_registry_registers_a_post_filing_from_its_day_of_arrival(client, org, u
 
 def test_an_oral_filing_needs_the_reason(client, org, unit, registry):
     client.force_login(registry)
-    response = client.post(reverse("staff:register"), _form(org, unit, channel="in_person"))
+    response = client.post(
+        reverse("staff:register"), registration_form(org, unit, channel="in_person")
+    )
     assert response.status_code == 200
     assert 'href="#id_oral_reason"' in response.content.decode()
     assert not Complaint.objects.exists()
     client.post(
         reverse("staff:register"),
-        _form(org, unit, channel="in_person", oral_reason="Asiakas ei pysty kirjoittamaan."),
+        registration_form(
+            org, unit, channel="in_person", oral_reason="Asiakas ei pysty kirjoittamaan."
+        ),
     )
     assert Complaint.objects.get().oral_reason == "Asiakas ei pysty kirjoittamaan."
 
@@ -65,7 +53,7 @@ def test_an_oral_filing_needs_the_reason(client, org, unit, registry):
 def test_the_ombudsman_files_with_consent_and_sees_status_only(client, org, unit):
     ombudsman = staff_user("ombudsman", Role.OMBUDSMAN, organisation=org)
     client.force_login(ombudsman)
-    base = _form(org, unit)
+    base = registration_form(org, unit)
     for key in ("channel", "received_on"):
         base.pop(key)
     refused = client.post(reverse("staff:register"), base)
@@ -90,7 +78,7 @@ def test_others_get_404_and_anonymous_users_the_login_page(client, org):
 
 def test_staff_who_see_the_case_download_its_files_others_get_404(client, api, org, unit, registry):
     client.force_login(registry)
-    data = _form(org, unit) | {"attachments": [SimpleUploadedFile("skannaus.pdf", PDF)]}
+    data = registration_form(org, unit) | {"attachments": [SimpleUploadedFile("skannaus.pdf", PDF)]}
     client.post(reverse("staff:register"), data)
     complaint = Complaint.objects.get()
     attachment = complaint.attachments.get()

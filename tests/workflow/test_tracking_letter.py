@@ -18,7 +18,7 @@ from complaints.actors import Actor
 from complaints.choices import Role
 from complaints.models import AccessLogEntry, Complaint, Document
 from complaints.services import tracking_code_new
-from tests.factories import ComplaintFactory, staff_user
+from tests.factories import ComplaintFactory, registration_form, staff_user
 from tests.workflow.test_permission_matrix import ROLES, SCOPES, World, world
 from tests.workflow.test_permission_matrix_pages import CONTENT
 from workflow.tracking_letter import tracking_letter_print
@@ -39,25 +39,9 @@ def registry(org: Any) -> Any:
     return staff_user("registry", Role.REGISTRY, organisation=org)
 
 
-def _form(org: Any, unit: Any, **extra: Any) -> dict[str, Any]:
-    data = {
-        "organisation": org.pk,
-        "channel": "post",
-        "received_on": "2.11.2026",
-        "filer_role": "client",
-        "client_name": "Maija Meikäläinen",
-        "client_address": "Valtakatu 1, 94100 Kemi",
-        "service_unit": unit.pk,
-        "description": "Kirjeitse saapunut muistutus.",
-        "language": "fi",
-        "reply_delivery": "post",
-    }
-    return data | extra
-
-
 def _registered(client: Client, org: Any, unit: Any, **extra: Any) -> tuple[Complaint, str, str]:
     """Register a post filing; the case, the registered page and the code shown on it."""
-    response = client.post(reverse("staff:register"), _form(org, unit, **extra))
+    response = client.post(reverse("staff:register"), registration_form(org, unit, **extra))
     assert response.status_code == 200
     page = response.content.decode()
     match = re.search(r"/track/([A-Za-z0-9_-]+)/", page)
@@ -160,7 +144,7 @@ def test_get_is_not_allowed_and_anonymous_users_get_the_login_page(client, org, 
 
 def test_the_ombudsman_is_offered_no_letter(client, org, unit):
     client.force_login(staff_user("ombudsman", Role.OMBUDSMAN, organisation=org))
-    data = _form(org, unit, ombudsman_consent="on")
+    data = registration_form(org, unit, ombudsman_consent="on")
     for key in ("channel", "received_on"):
         data.pop(key)
     page = client.post(reverse("staff:register"), data).content.decode()
