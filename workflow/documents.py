@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from complaints.actors import Actor
-from complaints.choices import EventKind
+from complaints.choices import OPEN_STATES, EventKind
 from complaints.clock import helsinki_date
 from complaints.models import CaseEvent, Complaint, Document, Reply
 from complaints.services import event_record
@@ -220,9 +220,15 @@ def _event_moment(complaint: Complaint, kind: Document.Kind) -> datetime | None:
     )
 
 
-def document_generate(*, complaint_id: int, kind: str, now: datetime) -> Document:
-    """The task's service: load the case and ensure its document (idempotent)."""
+def document_generate(*, complaint_id: int, kind: str, now: datetime) -> Document | None:
+    """The task's service: load the case and ensure its document (idempotent). A delay
+    letter is made only while the reply is still late: a task run after the reply, or
+    after an extension moved the due date, would tell of a delay that has ended."""
     complaint = Complaint.objects.select_related("organisation", "service_unit").get(
         pk=complaint_id
     )
+    if kind == Document.Kind.DELAY_NOTICE and not (
+        complaint.status in OPEN_STATES and complaint.overdue
+    ):
+        return None
     return document_ensure(complaint=complaint, kind=Document.Kind(kind), now=now)

@@ -116,7 +116,7 @@ def retention_apply(*, now: datetime, dry_run: bool = False) -> dict[str, object
         if count:
             per_organisation[organisation.slug] = count
             logger.info(
-                "Retention%s: %d case(s) of %s closed over %d years ago anonymised",
+                "Retention%s: %d case(s) of %s finished over %d years ago anonymised",
                 " (dry run)" if dry_run else "",
                 count,
                 organisation.slug,

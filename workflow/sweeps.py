@@ -203,7 +203,8 @@ def breach_letters_requeue(
 ) -> dict[str, int]:
     """Queue again the letters of an overdue breach still missing an hour after it (the
     broker was down when the sweep queued them, or a worker lost the task): every case's
-    internal escalation note, and the delay letter of a case whose letters go by post.
+    internal escalation note, and the delay letter of a case whose letters go by post
+    while its reply is still late.
     Looks ``look_back`` back (two days), ``SWEEP_BATCH`` cases a run and kind, at most every
     ``REQUEUE_EVERY`` per case; generation is idempotent, so a letter queued twice is made
     once. Counts, per kind, how many were sent to the broker (found, on a dry run)."""
@@ -212,9 +213,12 @@ def breach_letters_requeue(
         recorded_at__gte=now - look_back,
         recorded_at__lte=now - REQUEUE_AFTER,
     )
-    # A delay letter made after the reply would tell of a delay that has ended.
+    # A delay letter made after the reply (or an extension) would tell of a delay that
+    # has ended.
     posted = breaches.filter(
-        complaint__reply_delivery=ReplyDelivery.POST, complaint__status__in=OPEN_STATES
+        complaint__reply_delivery=ReplyDelivery.POST,
+        complaint__status__in=OPEN_STATES,
+        complaint__overdue=True,
     )
     sent = {}
     for key, kind, of in (

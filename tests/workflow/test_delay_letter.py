@@ -13,7 +13,7 @@ import pypdf
 import pytest
 from django.utils import translation
 
-from complaints.choices import BreachTier, FilerRole, Status
+from complaints.choices import BreachTier, DueRule, FilerRole, Status
 from complaints.models import DeadlineBreach, Document
 from public.tracking import complainant_document_kinds
 from tests.workflow.timeline import at, case, frozen, people, sweep_at
@@ -26,6 +26,11 @@ from workflow.tasks import documents_generate_task
 RECEIVED = date(2026, 11, 2)
 OVERDUE_AT = at(date(2026, 12, 3), 8)
 POSTED = {"reply_delivery": "post", "client_address": "Kotikatu 1\n94100 Kemi"}
+
+
+def _late(org: Any, unit: Any, **fields: Any) -> Any:
+    """A case whose letters go by post, flagged overdue by the sweep."""
+    return case(org, unit, day=RECEIVED, **{"overdue": True, **POSTED, **fields})
 
 
 def _text(document: Document) -> str:
@@ -72,7 +77,7 @@ def test_a_newly_overdue_case_whose_letters_go_by_post_gets_a_delay_letter(
 def test_the_letter_says_the_reply_is_late_and_encloses_the_kantelu_form(
     org: Any, unit: Any
 ) -> None:
-    complaint = case(org, unit, day=RECEIVED, language="en", client_name="Aino Asiakas", **POSTED)
+    complaint = _late(org, unit, language="en", client_name="Aino Asiakas")
 
     text = _letter(complaint)
 
@@ -83,15 +88,29 @@ def test_the_letter_says_the_reply_is_late_and_encloses_the_kantelu_form(
     assert "2.12.2026" in text  # the due date it missed
     assert org.authority_name_en in text
     assert "A complaint form pre-filled from your muistutus is enclosed" in text
-    # The form itself: in Finnish (a kantelu is written in Finnish or Swedish), its reply
-    # row saying the reply is late, and no tracking link the complainant may not have.
+    # The form itself, in Finnish: a kantelu is written in Finnish or Swedish.
     with translation.override("fi"):
         assert str(translation.gettext("Complaint to the supervisory authority (kantelu)")) in text
-    assert "tracking link" not in text
+
+
+def test_the_enclosed_form_does_not_send_a_post_complainant_to_a_tracking_link(
+    org: Any, unit: Any
+) -> None:
+    text = _letter(_late(org, unit, language="fi"))
+
+    with translation.override("fi"):
+        by_post = translation.gettext("A copy of the muistutus, and of the reply if you have one.")
+        by_link = translation.gettext(
+            "A copy of the muistutus and of the reply (you can download them through your "
+            "tracking link)."
+        )
+    assert by_post != by_link
+    assert " ".join(by_post.split()) in text
+    assert " ".join(by_link.split()) not in text
 
 
 def test_a_swedish_case_gets_a_swedish_delay_letter(org: Any, unit: Any) -> None:
-    complaint = case(org, unit, day=RECEIVED, language="sv", **POSTED)
+    complaint = _late(org, unit, language="sv")
 
     text = _letter(complaint)
 
@@ -106,17 +125,15 @@ def test_a_letter_to_a_client_who_did_not_file_it_encloses_no_pre_filled_form(
 ) -> None:
     """A relative filed without the client's consent: the letters are the client's, and a
     form pre-filled with the relative as the complainant is not theirs to sign."""
-    complaint = case(
+    complaint = _late(
         org,
         unit,
-        day=RECEIVED,
         language="en",
         client_name="Aino Asiakas",
         filer_role=FilerRole.RELATIVE,
         filer_name="Eero Omainen",
         on_behalf_basis="client_unable",
         consent_reply_to_filer=False,
-        **POSTED,
     )
 
     text = _letter(complaint)
@@ -130,7 +147,7 @@ def test_a_letter_to_a_client_who_did_not_file_it_encloses_no_pre_filled_form(
 def test_the_delay_letter_is_posted_with_the_days_letters_and_shown_behind_the_link(
     org: Any, unit: Any
 ) -> None:
-    complaint = case(org, unit, day=RECEIVED, **POSTED)
+    complaint = _late(org, unit)
     _letter(complaint)
 
     letters = post_letters(cases=org.complaints.all(), day=date(2026, 12, 3))
@@ -148,12 +165,25 @@ def _breach(complaint: Any) -> None:
     )
 
 
-@pytest.mark.parametrize("state", [Status.IN_HANDLING, Status.REPLIED])
-def test_a_missing_delay_letter_is_queued_again_while_the_case_is_open(
-    org: Any, unit: Any, state: str
+# Still late; replied since the breach; extended since the breach (due 4.1.2027, no
+# longer overdue).
+LATE = {"state": Status.IN_HANDLING}
+REPLIED = {"state": Status.REPLIED, "overdue": False}
+EXTENDED = {
+    "overdue": False,
+    "extended": True,
+    "due_rule": DueRule.TWO_MONTHS,
+    "due_date": date(2027, 1, 4),
+}
+
+
+@pytest.mark.parametrize("fields", [LATE, REPLIED, EXTENDED], ids=["late", "replied", "extended"])
+def test_a_missing_delay_letter_is_queued_again_while_the_reply_is_late(
+    org: Any, unit: Any, fields: dict[str, Any]
 ) -> None:
-    posted = case(org, unit, day=RECEIVED, state=state, **POSTED)
-    online = case(org, unit, day=RECEIVED, state=state)
+    """Replied, or extended past the breach: the delay has ended."""
+    posted = _late(org, unit, **fields)
+    online = case(org, unit, day=RECEIVED, **{"overdue": True, **fields})
     for complaint in (posted, online):
         _breach(complaint)
 
@@ -165,10 +195,26 @@ def test_a_missing_delay_letter_is_queued_again_while_the_case_is_open(
         for call in delay.call_args_list
         if call.kwargs["kind"] == "delay_notice"
     ]
-    if state == Status.IN_HANDLING:
+    if fields is LATE:
         assert (result["delay_letters_requeued"], delay_letters) == (1, [[posted.pk]])
-    else:  # replied meanwhile: the delay has ended, and no letter says otherwise
+    else:
         assert (result["delay_letters_requeued"], delay_letters) == (0, [])
+
+
+@pytest.mark.parametrize("fields", [REPLIED, EXTENDED], ids=["replied", "extended"])
+def test_a_delay_letter_task_run_after_the_delay_ended_makes_no_letter(
+    org: Any, unit: Any, fields: dict[str, Any]
+) -> None:
+    """The sweep queued it while the reply was late; the worker ran it after the reply or
+    an extension."""
+    complaint = _late(org, unit, **fields)
+
+    made = document_generate(
+        complaint_id=complaint.pk, kind=Document.Kind.DELAY_NOTICE, now=OVERDUE_AT
+    )
+
+    assert made is None
+    assert not complaint.documents.exists()
 
 
 def test_once_made_the_delay_letter_is_not_queued_again(
