@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from complaints.actors import Actor
-from complaints.choices import OPEN_STATES, EventKind
+from complaints.choices import EventKind
 from complaints.clock import helsinki_date
 from complaints.models import CaseEvent, Complaint, Document, Reply
 from complaints.services import event_record
@@ -227,8 +227,6 @@ def document_generate(*, complaint_id: int, kind: str, now: datetime) -> Documen
     complaint = Complaint.objects.select_related("organisation", "service_unit").get(
         pk=complaint_id
     )
-    if kind == Document.Kind.DELAY_NOTICE and not (
-        complaint.status in OPEN_STATES and complaint.overdue
-    ):
+    if kind == Document.Kind.DELAY_NOTICE and not (complaint.is_open and complaint.overdue):
         return None
     return document_ensure(complaint=complaint, kind=Document.Kind(kind), now=now)

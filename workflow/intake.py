@@ -24,6 +24,7 @@ from complaints.choices import (
     ReplyDelivery,
     Role,
     Status,
+    reply_goes_to_filer,
     reply_withheld_from_filer,
 )
 from complaints.clock import helsinki_date
@@ -133,16 +134,27 @@ def _validate(found: IntakeSettings, submission: Submission, *, received_on: dat
         raise InvalidInput(
             "service_description", _("Choose the service unit or describe the service.")
         )
-    if submission.reply_delivery == ReplyDelivery.ONLINE and reply_withheld_from_filer(
-        filer_role=submission.filer_role,
-        on_behalf_basis=submission.on_behalf_basis,
-        consent=submission.consent_reply_to_filer,
-    ):
-        raise InvalidInput("reply_delivery", str(REPLY_POSTED_TO_CLIENT))
+    _validate_delivery(submission)
     if submission.channel in ORAL_CHANNELS and not submission.oral_reason:
         raise InvalidInput("oral_reason", _("Record why the muistutus was accepted orally."))
     if submission.event_date and submission.event_date > received_on:
         raise InvalidInput("event_date", _("The date cannot be in the future."))
+
+
+def _validate_delivery(submission: Submission) -> None:
+    """The reply reaches whose it is (ADR 0018): by post to their address, or behind the
+    tracking link, which is the filer's, only when the reply is the filer's to read."""
+    whose = {
+        "filer_role": submission.filer_role,
+        "on_behalf_basis": submission.on_behalf_basis,
+        "consent": submission.consent_reply_to_filer,
+    }
+    if submission.reply_delivery == ReplyDelivery.ONLINE and reply_withheld_from_filer(**whose):
+        raise InvalidInput("reply_delivery", str(REPLY_POSTED_TO_CLIENT))
+    if submission.reply_delivery == ReplyDelivery.POST:
+        recipient = submission.filer if reply_goes_to_filer(**whose) else submission.client
+        if not recipient.address.strip():
+            raise InvalidInput("reply_delivery", _("A reply by post needs a postal address."))
 
 
 def complaint_submit(

@@ -26,7 +26,8 @@ from complaints.choices import (
 from complaints.models import Document
 from complaints.services import tracking_code_new
 from tests.factories import ComplaintFactory, received_on
-from workflow.intake import REPLY_POSTED_TO_CLIENT
+from workflow.errors import InvalidInput
+from workflow.intake import REPLY_POSTED_TO_CLIENT, Party, Submission, complaint_submit
 from workflow.notices import notice_recipient
 from workflow.statements import statement_answer, statement_request
 from workflow.tasks import document_generate_task
@@ -247,3 +248,40 @@ def test_the_staff_page_says_whose_reply_it_is_by_the_same_rule(client, org, uni
     with translation.override("fi"):
         assert translation.gettext("The reply may be sent to the filer.") in page
         assert translation.gettext("The reply goes to the client.") not in page
+
+
+@pytest.mark.parametrize(
+    ("filer", "client_address", "refused"),
+    [
+        # The reply is the filer's (legal representative): their address is the one needed.
+        ({"name": "Eero Edustaja"}, "Valtakatu 1, 94100 Kemi", True),
+        ({"name": "Eero Edustaja", "address": "Rantakatu 2, 94100 Kemi"}, "", False),
+    ],
+)
+def test_the_service_itself_refuses_a_posted_reply_without_its_recipients_address(
+    org, unit, filer, client_address, refused
+):
+    """Whoever calls the service (API, staff page, web form, a script), not only the API's
+    serializer: the post-address rule lives in ``workflow.intake``."""
+    submission = Submission(
+        description="Kohtelu",
+        filer_role=FilerRole.LEGAL_REPRESENTATIVE,
+        on_behalf_basis=OnBehalfBasis.CLIENT_UNABLE,
+        client=Party(name="Aino Asiakas", address=client_address),
+        filer=Party(**filer),
+        language="fi",
+        reply_delivery="post",
+        service_unit_id=unit.pk,
+    )
+
+    def submit() -> Any:
+        return complaint_submit(
+            organisation=org, submission=submission, actor=Actor.complainant(), now=clock.now()
+        )
+
+    if refused:
+        with pytest.raises(InvalidInput) as error:
+            submit()
+        assert error.value.field == "reply_delivery"
+    else:
+        assert submit().complaint.filer_address == "Rantakatu 2, 94100 Kemi"

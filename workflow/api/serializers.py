@@ -17,7 +17,6 @@ from complaints.choices import (
     Language,
     OnBehalfBasis,
     ReplyDelivery,
-    reply_goes_to_filer,
 )
 from complaints.models import CaseEvent, Complaint
 from workflow.calendar import complaint_due_date_explanation
@@ -105,18 +104,8 @@ class SubmissionSerializer(CopiedFieldsMixin, serializers.Serializer[Submission]
                 )
         if attrs["filer_role"] != FilerRole.CLIENT and "filer" not in attrs:
             raise serializers.ValidationError({"filer": [_("Give the filer's details.")]})
-        if attrs["reply_delivery"] == ReplyDelivery.POST:
-            to_filer = reply_goes_to_filer(
-                filer_role=attrs["filer_role"],
-                on_behalf_basis=attrs.get("on_behalf_basis", ""),
-                consent=attrs.get("consent_reply_to_filer", False),
-            )
-            recipient = attrs.get("filer") if to_filer else None
-            address = (recipient or attrs["client"]).get("address", "")
-            if not address.strip():
-                raise serializers.ValidationError(
-                    {"reply_delivery": [_("A reply by post needs a postal address.")]}
-                )
+        # Whether the reply can reach its recipient that way is the service's rule
+        # (``workflow.intake``), answered as a 400 on ``reply_delivery`` all the same.
         return attrs
 
     def to_submission(self) -> Submission:
