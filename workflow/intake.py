@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -144,7 +145,7 @@ def _validate(found: IntakeSettings, submission: Submission, *, received_on: dat
 def _validate_delivery(submission: Submission) -> None:
     """The reply reaches whose it is (ADR 0018): by post to their address, or behind the
     tracking link, which is the filer's, only when the reply is the filer's to read."""
-    whose = {
+    whose: dict[str, Any] = {
         "filer_role": submission.filer_role,
         "on_behalf_basis": submission.on_behalf_basis,
         "consent": submission.consent_reply_to_filer,
