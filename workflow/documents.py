@@ -62,7 +62,7 @@ def pdf_render(*, template: str, context: dict[str, Any], language: str) -> byte
     return bytes(HTML(string=html).write_pdf(font_config=fonts, stylesheets=[stylesheet]))
 
 
-def _context(complaint: Complaint, now: datetime) -> dict[str, Any]:
+def letter_context(complaint: Complaint, now: datetime) -> dict[str, Any]:
     """What every letter may show; the templates pick their part."""
     language = complaint.language
     organisation = complaint.organisation
@@ -107,7 +107,7 @@ def _signer_title(complaint: Complaint, signer: Any) -> str:
 
 def letter_preview(*, complaint: Complaint, text: str, now: datetime) -> bytes:
     """The reply letter as it would look with ``text``, marked as a draft; nothing is stored."""
-    context = _context(complaint, now)
+    context = letter_context(complaint, now)
     context.update(reply=SimpleNamespace(text=text), preview=True)
     return pdf_render(
         template=template_of(Document.Kind.REPLY), context=context, language=complaint.language
@@ -163,7 +163,7 @@ def _stored(
     """Render and store a version; the letter shows ``dated`` (default ``now``)."""
     content = pdf_render(
         template=template_of(kind),
-        context=_context(complaint, dated or now),
+        context=letter_context(complaint, dated or now),
         language=complaint.language,
     )
     digest = hashlib.sha256(content).hexdigest()

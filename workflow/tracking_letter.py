@@ -17,14 +17,12 @@ from django.http import Http404
 
 from complaints.actors import Actor
 from complaints.choices import FilerRole
-from complaints.clock import helsinki_date
 from complaints.models import Complaint
 from complaints.selectors import complaint_get_by_tracking_code
 from complaints.services import access_record
 from workflow.api.serializers import tracking_path
-from workflow.calendar import complaint_due_date_explanation
 from workflow.case_access import case_with_content_or_404
-from workflow.documents import pdf_render
+from workflow.documents import letter_context, pdf_render
 
 TEMPLATE = "pdf/tracking_letter.html"
 
@@ -61,23 +59,15 @@ def tracking_letter_print(
 
 
 def _context(complaint: Complaint, *, code: str, url: str, now: datetime) -> dict[str, Any]:
-    """The link belongs to whoever filed: the client, or the person who filed for them.
-
-    The link is printed in two parts, the code (and what follows it) kept on one line.
-    """
+    """Every letter's context, addressed to whoever filed (the link is theirs: the client,
+    or the person who filed for them), and the link in two parts, the code (and what
+    follows it) kept on one line."""
     by_client = complaint.filer_role == FilerRole.CLIENT
-    language = complaint.language
     start = url[: url.rindex(code)]
-    return {
-        "case": complaint,
-        "date": helsinki_date(now),
-        "organisation_name": complaint.organisation.name_in(language),
+    return letter_context(complaint, now) | {
         "recipient_name": complaint.client_name if by_client else complaint.filer_name,
         "recipient_address": complaint.client_address if by_client else complaint.filer_address,
         "tracking_url": url,
         "tracking_url_start": start,
         "tracking_url_code": url[len(start) :],
-        "due_date_explanation": complaint_due_date_explanation(
-            complaint=complaint, language=language
-        ),
     }
