@@ -106,6 +106,12 @@ class ComplaintFactory(factory.django.DjangoModelFactory):
             )
         return complaint
 
+    @classmethod
+    def tracked(cls, state: str, **kwargs: Any) -> tuple[Complaint, str]:
+        """``in_state`` with a tracking code the test holds: (the case, its code)."""
+        code, code_hash = tracking_code_new()
+        return cls.in_state(state, tracking_code_hash=code_hash, **kwargs), code
+
 
 def received_on(day: date) -> datetime:
     """Noon in Helsinki on ``day``."""

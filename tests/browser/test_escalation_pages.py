@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from complaints.choices import EventKind, Status
-from complaints.services import tracking_code_new
 from tests.browser.conftest import at, click_and_wait
 from tests.browser.test_accessibility import assert_accessible
 from tests.factories import ComplaintFactory
@@ -20,12 +19,10 @@ HELSINKI = ZoneInfo("Europe/Helsinki")
 
 @pytest.mark.parametrize("language", ["fi", "sv", "en"])
 def test_still_dissatisfied_leads_to_the_note(browser, site, org, unit, language):
-    code, code_hash = tracking_code_new()
-    complaint = ComplaintFactory.in_state(
+    complaint, code = ComplaintFactory.tracked(
         Status.REPLIED,
         organisation=org,
         service_unit=unit,
-        tracking_code_hash=code_hash,
         language=language,
         replied_at=datetime(2026, 10, 20, 12, tzinfo=HELSINKI),
     )

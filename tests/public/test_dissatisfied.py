@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from complaints.choices import AccessAction, EventKind, Status
 from complaints.models import AccessLogEntry, CaseEvent, Complaint, Document
-from complaints.services import tracking_code_new
 from tests.factories import ComplaintFactory, received_on
 
 HELSINKI = ZoneInfo("Europe/Helsinki")
@@ -27,16 +26,13 @@ def case_in(org: Any, unit: Any) -> Any:
     """``case_in(state, **fields)`` → (complaint, tracking code)."""
 
     def make(state: str, **fields: Any) -> tuple[Complaint, str]:
-        code, code_hash = tracking_code_new()
-        complaint = ComplaintFactory.in_state(
+        return ComplaintFactory.tracked(
             state,
             organisation=org,
             service_unit=unit,
-            tracking_code_hash=code_hash,
             received_at=received_on(date(2026, 10, 1)),
             **fields,
         )
-        return complaint, code
 
     return make
 

@@ -24,7 +24,6 @@ from complaints.choices import (
     reply_withheld_from_filer,
 )
 from complaints.models import Document
-from complaints.services import tracking_code_new
 from tests.factories import ComplaintFactory, received_on
 from workflow.errors import InvalidInput
 from workflow.intake import REPLY_POSTED_TO_CLIENT, Party, Submission, complaint_submit
@@ -49,12 +48,10 @@ def _pdf_text(response: Any) -> str:
 
 def _replied_for_client(org: Any, unit: Any, **filer: Any) -> tuple[Any, str]:
     """A replied case filed by someone else for the client, its reply letter made."""
-    code, code_hash = tracking_code_new()
-    complaint = ComplaintFactory.in_state(
+    complaint, code = ComplaintFactory.tracked(
         Status.REPLIED,
         organisation=org,
         service_unit=unit,
-        tracking_code_hash=code_hash,
         received_at=received_on(date(2026, 10, 1)),
         replied_at=datetime(2026, 10, 20, 12, tzinfo=HELSINKI),
         client_name="Aino Asiakas",
