@@ -4,9 +4,9 @@ A case closed, withdrawn, transferred or merged more than ``Organisation.retenti
 ago (default 10; its information-management plan), or replied that long ago and never
 closed (the written reply ends the muistutus in law; closing it is staff's bookkeeping,
 which a case may miss), loses its personal data and free text, its attachment and letter
-files are deleted, and it gets ``anonymised_at`` and one
-``ANONYMISED`` event. Kept: the case row (reference, dates, states, flags, breaches), the
-events' kinds and moments, and the access log (Act 703/2023 requires it).
+files are deleted, and it gets ``anonymised_at`` and one ``ANONYMISED`` event. Kept: the
+case row (reference, dates, states, flags, breaches), the events' kinds and moments, and
+the access log (Act 703/2023 requires it).
 
 The same daily run blanks the recipient, subject and error text of emails sent or failed
 more than ``NOTIFICATION_KEEP_DAYS`` ago (``notifications_forget``); the outbox row stays.
